@@ -1,0 +1,72 @@
+import httpx
+import pytest
+from mcp import Client
+
+from server.app import build_server
+from server.sandbox import ADMIN_EMAIL, MEMBER_TOKEN, SECOND_TEAM_ID, TEAM_ID
+from tests.conftest import call, make_settings
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_describe_team_counts_people_and_computers(mcp: Client) -> None:
+    team = await call(mcp, "describe_team")
+
+    counts = team["counts"]
+    assert team["id"] == TEAM_ID
+    assert counts["users"] >= 20
+    assert counts["computers"] >= 40
+    assert 0 < counts["admins"] < counts["users"]
+    assert 0 < counts["disabled_users"] < counts["users"]
+    assert 0 < counts["computers_online"] < counts["computers"]
+    assert team["limited_view"] is False
+    assert team["not_visible"] == []
+
+
+async def test_describe_team_lists_admins_groups_and_installers(mcp: Client) -> None:
+    team = await call(mcp, "describe_team")
+
+    assert ADMIN_EMAIL in {admin["email"] for admin in team["admins"]}
+    assert len(team["access_groups"]) == 4
+    assert all(group["users"] > 0 for group in team["access_groups"])
+    installer = team["installers"][0]
+    assert installer["macos_pkg"].startswith("https://")
+    assert installer["windows_msi"].startswith("https://")
+    assert team["pending_invite_count"] == len(team["pending_invites"]) > 0
+    assert team["plan"]
+    assert team["sso"] is not None
+
+
+async def test_describe_team_for_a_member_says_the_view_is_limited(
+    sandbox: object,
+) -> None:
+    settings = make_settings(api_token=MEMBER_TOKEN)
+    server = build_server(settings, transport=httpx.ASGITransport(app=sandbox))
+    async with Client(server) as client:
+        team = await call(client, "describe_team")
+
+    assert team["limited_view"] is True
+    assert "Connect installers" in team["not_visible"]
+    assert "billing" in team["not_visible"]
+    assert "limited" in team["summary"]
+    assert team["installers"] == []
+
+
+async def test_describe_team_by_configured_name(sandbox: object) -> None:
+    settings = make_settings(teams={"Lab": SECOND_TEAM_ID})
+    server = build_server(settings, transport=httpx.ASGITransport(app=sandbox))
+    async with Client(server) as client:
+        team = await call(client, "describe_team", team="lab")
+
+    assert team["id"] == SECOND_TEAM_ID
+
+
+async def test_describe_team_finds_the_only_team_when_none_is_set(
+    sandbox: object,
+) -> None:
+    settings = make_settings(team_id=None, api_token=MEMBER_TOKEN)
+    server = build_server(settings, transport=httpx.ASGITransport(app=sandbox))
+    async with Client(server) as client:
+        team = await call(client, "describe_team")
+
+    assert team["id"] == TEAM_ID

@@ -1,0 +1,263 @@
+"""The team as a whole: `describe_team`, and the one read every other tool builds on."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mcp.server.mcpserver import Context, MCPServer
+from pydantic import BaseModel, Field
+
+from server.jumpdesktop import AccessGroup, Device, NotAllowed, Team, User
+from tools.reach import Reach
+from tools.runtime import READ_ONLY, Runtime, TeamArg, resolve_team, runtime, upstream
+from tools.text import clean, clean_email
+
+ONLINE_WINDOW = timedelta(minutes=5)
+ADMIN_ONLY_SECTIONS = {
+    "billing": "billing",
+    "planFeatures": "plan",
+    "deviceConfigs": "Connect installers",
+    "userInvites": "pending invites",
+    "saml": "SSO settings",
+    "security": "security settings",
+}
+LIST_CAP = 25
+
+
+@dataclass
+class TeamView:
+    """One team as far as the token may see it, with the sections it could not."""
+
+    team: Team
+    users: list[User]
+    devices: list[Device]
+    groups: list[AccessGroup]
+    missing: list[str] = field(default_factory=list)
+
+    def reach(self) -> Reach:
+        return Reach(self.users, self.devices, self.groups)
+
+
+async def load_team_view(rt: Runtime, team_id: str) -> TeamView:
+    """Read the team in one request, and at most two more where it leaves gaps.
+
+    The team object normally holds users, computers and groups. When it does
+    not, the users and devices endpoints fill in what the token may see.
+    """
+    async with upstream():
+        team = await rt.client.get_team(team_id)
+    missing = set(team.missing_sections())
+
+    users, devices = team.users, team.devices
+    if "users" in missing:
+        users = await _optional(rt.client.list_users(team_id), missing, "users")
+    if "devices" in missing:
+        devices = await _optional(rt.client.list_devices(team_id), missing, "devices")
+
+    return TeamView(team, users, devices, team.groups, sorted(missing))
+
+
+async def _optional(request: Any, missing: set[str], section: str) -> list[Any]:
+    async with upstream():
+        try:
+            found = await request
+        except NotAllowed:
+            return []
+    missing.discard(section)
+    return found
+
+
+def is_online(device: Device, now: datetime) -> bool:
+    seen = device.last_online_at
+    return seen is not None and now - seen <= ONLINE_WINDOW
+
+
+class Person(BaseModel):
+    id: str
+    name: str
+    email: str
+    remote_access: str | None = None
+
+
+class GroupSize(BaseModel):
+    id: str
+    name: str
+    users: int
+    computers: int
+
+
+class InstallerSet(BaseModel):
+    profile: str = Field(description="Connect Settings profile the installers apply.")
+    macos_pkg: str | None = None
+    windows_exe: str | None = None
+    windows_msi: str | None = None
+
+
+class Invite(BaseModel):
+    email: str
+    id: str | None = None
+
+
+class TeamCounts(BaseModel):
+    users: int
+    admins: int
+    disabled_users: int = Field(description="Users whose remote access is disabled.")
+    computers: int
+    computers_online: int = Field(description="Computers seen in the last 5 minutes.")
+
+
+class TeamDescription(BaseModel):
+    id: str
+    name: str
+    counts: TeamCounts
+    admins: list[Person]
+    access_groups: list[GroupSize]
+    installers: list[InstallerSet] = Field(
+        description="The team's Connect installers: run one on a computer to add it."
+    )
+    pending_invites: list[Invite]
+    pending_invite_count: int
+    plan: dict[str, Any] | None = Field(description="Billing and plan features.")
+    sso: dict[str, Any] | None = Field(description="SAML single sign-on state.")
+    limited_view: bool = Field(description="True when the token is not an admin's.")
+    not_visible: list[str] = Field(description="Parts this token may not see.")
+    summary: str
+
+
+async def describe_team(ctx: Context, team: TeamArg = None) -> TeamDescription:
+    """Summarise a Jump Desktop team: people, computers, groups, installers, plan."""
+    rt = runtime(ctx)
+    team_id = await resolve_team(rt, team)
+    view = await load_team_view(rt, team_id)
+    return _describe(view, team_id, datetime.now(UTC))
+
+
+def _describe(view: TeamView, team_id: str, now: datetime) -> TeamDescription:
+    team = view.team
+    admins = [user for user in view.users if user.is_admin]
+    counts = TeamCounts(
+        users=len(view.users),
+        admins=len(admins),
+        disabled_users=sum(not user.remote_access_enabled for user in view.users),
+        computers=len(view.devices),
+        computers_online=sum(is_online(device, now) for device in view.devices),
+    )
+    invites = [
+        Invite(email=clean_email(invite.email), id=invite.id)
+        for invite in team.user_invites
+    ]
+    not_visible = _not_visible(view)
+
+    return TeamDescription(
+        id=team.id or team_id,
+        name=clean(team.name),
+        counts=counts,
+        admins=[person(user) for user in admins[:LIST_CAP]],
+        access_groups=_group_sizes(view)[:LIST_CAP],
+        installers=installer_sets(team)[:LIST_CAP],
+        pending_invites=invites[:LIST_CAP],
+        pending_invite_count=len(invites),
+        plan=_plan(team),
+        sso=scalars(team.saml),
+        limited_view=bool(not_visible),
+        not_visible=not_visible,
+        summary=_summary(team, counts, not_visible),
+    )
+
+
+def person(user: User) -> Person:
+    return Person(
+        id=user.id or "",
+        name=clean(user.name),
+        email=clean_email(user.email),
+        remote_access=user.remote_access,
+    )
+
+
+def installer_sets(team: Team) -> list[InstallerSet]:
+    sets = []
+    for config in team.device_configs:
+        downloads = config.connect_downloads
+        if downloads is None:
+            continue
+        sets.append(
+            InstallerSet(
+                profile=clean(config.name or config.id or "default"),
+                macos_pkg=downloads.macpkg,
+                windows_exe=downloads.winexe,
+                windows_msi=downloads.winmsi,
+            )
+        )
+    return sets
+
+
+def scalars(section: dict[str, Any] | None, limit: int = 20) -> dict[str, Any] | None:
+    """The plain values of an API section whose keys are not documented."""
+    if not isinstance(section, dict):
+        return None
+
+    shown: dict[str, Any] = {}
+    for key, value in list(section.items())[:limit]:
+        if isinstance(value, bool | int | float) or value is None:
+            shown[clean(key, 60)] = value
+        elif isinstance(value, str):
+            shown[clean(key, 60)] = clean(value, 200)
+    return shown
+
+
+def _plan(team: Team) -> dict[str, Any] | None:
+    billing, features = scalars(team.billing), scalars(team.plan_features)
+    if billing is None and features is None:
+        return None
+    return {**(features or {}), **(billing or {})}
+
+
+def _group_sizes(view: TeamView) -> list[GroupSize]:
+    reach = view.reach()
+    sizes = {group.id: 0 for group in view.groups}
+    for device in view.devices:
+        for group in reach.groups_of(device):
+            sizes[group.id] += 1
+
+    return [
+        GroupSize(
+            id=group.id or "",
+            name=clean(group.name),
+            users=len(set(group.users)),
+            computers=sizes.get(group.id, 0),
+        )
+        for group in view.groups
+    ]
+
+
+def _not_visible(view: TeamView) -> list[str]:
+    hidden = [
+        ADMIN_ONLY_SECTIONS[key] for key in view.missing if key in ADMIN_ONLY_SECTIONS
+    ]
+    hidden += [key for key in view.missing if key in ("users", "devices", "groups")]
+    return hidden
+
+
+def _summary(team: Team, counts: TeamCounts, not_visible: list[str]) -> str:
+    text = (
+        f"{clean(team.name) or 'The team'}: {counts.users} users "
+        f"({counts.admins} admins, {counts.disabled_users} with remote access "
+        f"disabled), {counts.computers} computers ({counts.computers_online} "
+        "online now)."
+    )
+    if not_visible:
+        text += (
+            " This token is not an admin's, so the view is limited: "
+            f"{', '.join(not_visible)} are not visible. Use an admin's token "
+            "to see them."
+        )
+    return text
+
+
+def register(server: MCPServer) -> None:
+    server.add_tool(
+        describe_team,
+        name="describe_team",
+        title="Describe team",
+        annotations=READ_ONLY,
+    )
