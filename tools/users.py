@@ -94,6 +94,21 @@ def find_user(users: list[User], email: str) -> User:
     )
 
 
+def pick_user(users: list[User], email_or_id: str) -> User:
+    """The member named by a user id (U-…) or an email, or a clear error."""
+    wanted = email_or_id.strip()
+    for user in users:
+        if user.id == wanted:
+            return user
+
+    if "@" not in wanted:
+        raise ToolError(
+            f"no member of this team has the id {clean(wanted, 80)!r}; pass a "
+            "user id from lookup_user_by_email or list_users, or an email"
+        )
+    return find_user(users, wanted)
+
+
 def _email_key(user: User) -> str:
     return (user.email or "").strip().casefold()
 
