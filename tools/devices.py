@@ -1,22 +1,32 @@
-"""Computers: `find_device` and `get_connect_url`, and how a name picks a computer."""
+"""Computers: find, list and describe them, get their links; how a name picks one."""
 
 import difflib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from server.jumpdesktop import Device
-from tools.reach import Reach
-from tools.runtime import READ_ONLY, TeamArg, resolve_team, runtime, upstream
-from tools.team import is_online, load_team_view
+from tools.paging import DEFAULT_LIMIT, CursorArg, LimitArg, Slice, page_of
+from tools.reach import Reach, Route
+from tools.runtime import (
+    READ_ONLY,
+    NotFoundError,
+    TeamArg,
+    resolve_team,
+    runtime,
+    upstream,
+)
+from tools.team import TeamView, is_online, load_team_view
 from tools.text import ago, clean, clean_email, iso
+from tools.times import parse_duration
 
 CANDIDATE_CAP = 10
+REACHER_CAP = 100
 
 DeviceArg = Annotated[
     str,
@@ -101,7 +111,7 @@ def pick_device(devices: list[Device], query: str) -> Device:
             f"{len(best)} computers are named {clean(query)!r}: "
             f"{describe_candidates(best)}. Call again with the id."
         )
-    raise ToolError(not_found(devices, query, ranked))
+    raise NotFoundError(not_found(devices, query, ranked))
 
 
 def not_found(devices: list[Device], query: str, ranked: list[Candidate]) -> str:
@@ -181,7 +191,7 @@ async def find_device(
     view = await load_team_view(rt, team_id)
     ranked = rank(view.devices, query)
     if not ranked:
-        raise ToolError(not_found(view.devices, query, ranked))
+        raise NotFoundError(not_found(view.devices, query, ranked))
 
     page = ranked[:limit]
     reach = view.reach()
@@ -269,6 +279,347 @@ async def get_connect_url(
     )
 
 
+# Listing -----------------------------------------------------------------
+
+Platform = Literal["windows", "macos", "linux"]
+PlatformArg = Annotated[
+    Platform | None,
+    Field(
+        description=(
+            'Only computers on this platform: "windows", "macos" or "linux"; '
+            "omit for all."
+        )
+    ),
+]
+SeenWithinArg = Annotated[
+    str | None,
+    Field(
+        description=(
+            "Only computers seen within this span: a number and a unit m, h, d "
+            'or w ("1h" ≈ online now, "7d" = seen this week).'
+        ),
+        max_length=20,
+    ),
+]
+NotSeenForArg = Annotated[
+    str | None,
+    Field(
+        description=(
+            "Only computers not seen for longer than this span, never-seen ones "
+            'included: a number and a unit m, h, d or w ("7d" = offline over a '
+            "week)."
+        ),
+        max_length=20,
+    ),
+]
+
+# How Jump Desktop Connect may spell each platform, by the start of the
+# lower-cased name with spaces removed ("Mac OS X" -> "macosx").
+_PLATFORM_PREFIXES: dict[Platform, tuple[str, ...]] = {
+    "windows": ("windows", "win32", "win64"),
+    "macos": ("macos", "macosx", "osx", "darwin"),
+    "linux": ("linux", "ubuntu", "debian", "fedora", "centos", "rhel", "redhat"),
+}
+_PLATFORM_NAMES: dict[Platform, str] = {
+    "windows": "Windows",
+    "macos": "macOS",
+    "linux": "Linux",
+}
+
+
+def platform_family(platform: str | None) -> Platform | None:
+    """The family of a platform as Connect reports it; None when it is unknown."""
+    squeezed = "".join(clean(platform).casefold().split())
+    for family, prefixes in _PLATFORM_PREFIXES.items():
+        if squeezed.startswith(prefixes):
+            return family
+    return None
+
+
+@dataclass(frozen=True)
+class DeviceFilter:
+    """Which computers `list_devices` keeps."""
+
+    platform: Platform | None = None
+    seen_within: timedelta | None = None
+    not_seen_for: timedelta | None = None
+
+    def keeps(self, device: Device, now: datetime) -> bool:
+        if self.platform and platform_family(device.platform) != self.platform:
+            return False
+
+        # A computer never seen was seen within no span, and not for any.
+        seen = device.last_online_at
+        since = None if seen is None else now - seen
+        if self.seen_within and (since is None or since > self.seen_within):
+            return False
+        return not self.not_seen_for or since is None or since > self.not_seen_for
+
+    def key(self) -> list[object]:
+        """What identifies the filter in a cursor."""
+        spans = (self.seen_within, self.not_seen_for)
+        return [self.platform, *(span and span.total_seconds() for span in spans)]
+
+
+class DeviceRow(BaseModel):
+    id: str
+    name: str
+    platform: str | None
+    version: str | None
+    hostname: str | None
+    online: bool = Field(description="Seen in the last 5 minutes.")
+    last_seen: str | None = Field(description="ISO 8601 UTC; null if never seen.")
+    last_seen_ago: str
+    reachable_by_count: int = Field(description="Users who can connect to it.")
+
+
+class DevicePage(BaseModel):
+    total: int = Field(description="How many computers match, over every page.")
+    returned: int
+    more: bool = Field(description="True when `next_cursor` leads to more.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+    computers: list[DeviceRow]
+    limited_view: bool = Field(description="True when the token is not an admin's.")
+    summary: str
+
+
+async def list_devices(
+    ctx: Context,
+    platform: PlatformArg = None,
+    seen_within: SeenWithinArg = None,
+    not_seen_for: NotSeenForArg = None,
+    limit: LimitArg = DEFAULT_LIMIT,
+    cursor: CursorArg = None,
+    team: TeamArg = None,
+) -> DevicePage:
+    """List the team's computers by name, filtered by platform or when last seen."""
+    wanted = DeviceFilter(
+        platform,
+        parse_duration(seen_within, "seen_within") if seen_within else None,
+        parse_duration(not_seen_for, "not_seen_for") if not_seen_for else None,
+    )
+    rt = runtime(ctx)
+    team_id = await resolve_team(rt, team)
+
+    view, now = await load_team_view(rt, team_id), datetime.now(UTC)
+    chosen = [device for device in view.devices if wanted.keeps(device, now)]
+    chosen.sort(key=lambda device: (_name(device), device.id or ""))
+    query = ["list_devices", team_id, *wanted.key()]
+    page = page_of(chosen, limit, cursor, rt.signer, query)
+
+    reach = view.reach()
+    return DevicePage(
+        total=page.total,
+        returned=len(page.items),
+        more=page.more,
+        next_cursor=page.next_cursor,
+        computers=[_device_row(device, reach, now) for device in page.items],
+        limited_view=bool(view.missing),
+        summary=_page_summary(page, wanted, (seen_within, not_seen_for), view),
+    )
+
+
+def _device_row(device: Device, reach: Reach, now: datetime) -> DeviceRow:
+    return DeviceRow(
+        id=device.id or "",
+        name=clean(device.name),
+        platform=clean(device.platform) or None,
+        version=clean(device.version) or None,
+        hostname=clean(device.hostname) or None,
+        online=is_online(device, now),
+        last_seen=iso(device.last_online_at),
+        last_seen_ago=ago(device.last_online_at, now),
+        reachable_by_count=len(reach.routes_to(device)),
+    )
+
+
+def _page_summary(
+    page: Slice[Device],
+    wanted: DeviceFilter,
+    spans: tuple[str | None, str | None],
+    view: TeamView,
+) -> str:
+    kind = f"{_PLATFORM_NAMES[wanted.platform]} " if wanted.platform else ""
+    text = f"{page.total} {kind}computer{'' if page.total == 1 else 's'}"
+    # Both spans passed parse_duration, so they hold only a number and a unit.
+    seen_within, not_seen_for = ("".join((span or "").split()) for span in spans)
+    if seen_within:
+        text += f" seen within {seen_within}"
+    if not_seen_for:
+        text += f"{' and' if seen_within else ''} not seen for over {not_seen_for}"
+    text += f"; {len(page.items)} shown here, sorted by name."
+    if page.more:
+        text += " Call again with next_cursor for the next page."
+
+    unknown = 0
+    if wanted.platform:
+        unknown = sum(platform_family(d.platform) is None for d in view.devices)
+    if unknown:
+        text += (
+            f" {unknown} of the team's computers "
+            f"{'reports' if unknown == 1 else 'report'} no known platform (never "
+            "seen, or unrecognised), so no platform filter matches them."
+        )
+    if view.missing:
+        text += (
+            " This token is not an admin's, so the view is limited to the "
+            "computers it may see, and reachable_by_count covers only the access "
+            "groups it may see."
+        )
+    return text
+
+
+# One computer ------------------------------------------------------------
+
+
+class GroupRef(BaseModel):
+    id: str
+    name: str
+
+
+class Reacher(BaseModel):
+    id: str
+    name: str
+    email: str
+    role: str | None = Field(description='"admin" or "user"; null if not visible.')
+    remote_access: str | None = Field(
+        description='"enabled", or "disabled": listed, but cannot connect.'
+    )
+    via: str = Field(description='"direct", or the access groups that grant it.')
+
+
+class DeviceDetail(BaseModel):
+    id: str
+    name: str
+    platform: str | None
+    version: str | None
+    hostname: str | None
+    public_ip: str | None
+    online: bool = Field(description="Seen in the last 5 minutes.")
+    last_seen: str | None = Field(description="ISO 8601 UTC; null if never seen.")
+    last_seen_ago: str
+    access_groups: list[GroupRef] = Field(description="Access groups holding it.")
+    reachable_by_count: int = Field(description="Users who can connect to it.")
+    reachable_by: list[Reacher] = Field(description="Those users by name, capped.")
+    more_reachable_by: bool = Field(description="True when the list was cut short.")
+    disabled_count: int = Field(
+        description="Of those users, how many have remote access disabled."
+    )
+    limited_view: bool = Field(description="True when the token is not an admin's.")
+    summary: str
+
+
+async def get_device(
+    ctx: Context, device: DeviceArg, team: TeamArg = None
+) -> DeviceDetail:
+    """Describe one computer: platform, last seen, access groups, who can reach it."""
+    query = device.strip()
+    if not query:
+        raise ToolError("device is blank; pass a computer's id or name")
+    rt = runtime(ctx)
+    team_id = await resolve_team(rt, team)
+
+    view = await load_team_view(rt, team_id)
+    chosen = pick_device(view.devices, query)
+    return _device_detail(chosen, view, datetime.now(UTC))
+
+
+def _device_detail(device: Device, view: TeamView, now: datetime) -> DeviceDetail:
+    reach = view.reach()
+    reachers = sorted(
+        (
+            _reacher(user_id, route, reach)
+            for user_id, route in reach.routes_to(device).items()
+        ),
+        key=lambda reacher: (reacher.name.casefold(), reacher.id),
+    )
+    disabled = [r for r in reachers if (r.remote_access or "").casefold() == "disabled"]
+
+    return DeviceDetail(
+        id=device.id or "",
+        name=clean(device.name),
+        platform=clean(device.platform) or None,
+        version=clean(device.version) or None,
+        hostname=clean(device.hostname) or None,
+        public_ip=clean(device.public_ip) or None,
+        online=is_online(device, now),
+        last_seen=iso(device.last_online_at),
+        last_seen_ago=ago(device.last_online_at, now),
+        access_groups=[
+            GroupRef(id=group.id or "", name=clean(group.name))
+            for group in reach.groups_of(device)
+        ],
+        reachable_by_count=len(reachers),
+        reachable_by=reachers[:REACHER_CAP],
+        more_reachable_by=len(reachers) > REACHER_CAP,
+        disabled_count=len(disabled),
+        limited_view=bool(view.missing),
+        summary=_detail_summary(device, reachers, disabled, view, now),
+    )
+
+
+def _reacher(user_id: str, route: Route, reach: Reach) -> Reacher:
+    # Group names come from the API: the route's wording is cleaned like them.
+    via = clean(route.describe(), 1000)
+    user = reach.users.get(user_id)
+    if user is None:
+        # Named by the computer or a group, but not in the member list.
+        return Reacher(
+            id=user_id,
+            name="unknown member",
+            email="",
+            role=None,
+            remote_access=None,
+            via=via,
+        )
+
+    return Reacher(
+        id=user_id,
+        name=clean(user.name),
+        email=clean_email(user.email),
+        role=clean(user.role, 20) or None,
+        remote_access=clean(user.remote_access, 20) or None,
+        via=via,
+    )
+
+
+def _detail_summary(
+    device: Device,
+    reachers: list[Reacher],
+    disabled: list[Reacher],
+    view: TeamView,
+    now: datetime,
+) -> str:
+    name = clean(device.name) or device.id or "This computer"
+    if is_online(device, now):
+        state = "is online now"
+    elif device.last_online_at is None:
+        state = "has never been seen online"
+    else:
+        state = f"is offline, last seen {ago(device.last_online_at, now)}"
+    count = len(reachers)
+    text = f"{name} {state}; {count} user{'' if count == 1 else 's'} can reach it."
+
+    if disabled:
+        names = ", ".join(r.name for r in disabled[:CANDIDATE_CAP])
+        more = (
+            f" and {len(disabled) - CANDIDATE_CAP} more"
+            if len(disabled) > CANDIDATE_CAP
+            else ""
+        )
+        text += (
+            f" {len(disabled)} of them {'has' if len(disabled) == 1 else 'have'} "
+            "remote access disabled and cannot connect although listed: "
+            f"{names}{more}."
+        )
+    if view.missing:
+        text += (
+            " This token is not an admin's, so the view is limited: people who "
+            "reach it through access groups this token cannot see are missing."
+        )
+    return text
+
+
 def register(server: MCPServer) -> None:
     server.add_tool(
         find_device, name="find_device", title="Find computer", annotations=READ_ONLY
@@ -278,4 +629,10 @@ def register(server: MCPServer) -> None:
         name="get_connect_url",
         title="Get connect URL",
         annotations=READ_ONLY,
+    )
+    server.add_tool(
+        list_devices, name="list_devices", title="List computers", annotations=READ_ONLY
+    )
+    server.add_tool(
+        get_device, name="get_device", title="Get computer", annotations=READ_ONLY
     )
