@@ -98,6 +98,11 @@ def _log_to_stderr(level: str) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # The API client logs each request once, by path template; httpx's own
+    # line would repeat it with every id filled in.
+    logging.getLogger("httpx").setLevel(
+        max(logging.WARNING, logging.getLevelName(level))
+    )
 
 
 def _announce_http(settings: Settings) -> None:

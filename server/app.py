@@ -11,6 +11,7 @@ from server import __version__
 from server.jumpdesktop import JumpDesktopClient
 from server.settings import Settings
 from tools import register_tools
+from tools.audit import AuditLog
 from tools.runtime import Runtime
 
 INSTRUCTIONS = """\
@@ -35,6 +36,8 @@ def build_server(
     """
     if settings.demo:
         settings, transport = _demo(settings, transport)
+    # Made here, not in the lifespan, so the audit resource can reach it.
+    audit = AuditLog()
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[Runtime]:
@@ -45,7 +48,7 @@ def build_server(
             timeout=settings.request_timeout,
         )
         async with client:
-            yield Runtime(settings=settings, client=client)
+            yield Runtime(settings=settings, client=client, audit=audit)
 
     server = MCPServer(
         "jumpdesktop-mcp",
@@ -54,7 +57,7 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
     )
-    register_tools(server, settings)
+    register_tools(server, settings, audit)
     return server
 
 

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from server.jumpdesktop import AccessGroup, Device, User
+from tools.text import clean
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Reach:
         via: dict[str, list[str]] = {}
         for group in self.groups_of(device):
             for user_id in group.users:
-                via.setdefault(user_id, []).append(group.name or group.id or "")
+                via.setdefault(user_id, []).append(clean(group.name) or group.id or "")
 
         return {
             user_id: Route(user_id in direct, tuple(via.get(user_id, ())))
@@ -62,7 +63,7 @@ class Reach:
         routes = {}
         for device in self.devices.values():
             groups = tuple(
-                group.name or group.id or ""
+                clean(group.name) or group.id or ""
                 for group in self.groups_of(device)
                 if group.id in member_of
             )

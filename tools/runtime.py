@@ -10,7 +10,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from server.jumpdesktop import JumpDesktopClient, JumpDesktopError
+from server.jumpdesktop import JumpDesktopClient, JumpDesktopError, NotFound
 from server.settings import Settings
 from tools.audit import AuditLog
 from tools.signing import Confirmations, Signer
@@ -31,6 +31,10 @@ TeamArg = Annotated[
         max_length=100,
     ),
 ]
+
+
+class NotFoundError(ToolError):
+    """Nothing in the team matches what was asked for."""
 
 
 @dataclass
@@ -68,6 +72,9 @@ async def resolve_team(rt: Runtime, team: str | None) -> str:
         return await _default_team(rt)
 
     wanted = team.strip()
+    if wanted.casefold() == "default":
+        return await _default_team(rt)
+
     allowed = rt.allowed_teams()
     if wanted in allowed.values():
         return wanted
@@ -77,7 +84,7 @@ async def resolve_team(rt: Runtime, team: str | None) -> str:
             return team_id
 
     listed = ", ".join(f"{name} ({team_id})" for name, team_id in allowed.items())
-    raise ToolError(
+    raise NotFoundError(
         f"team {wanted!r} is not one this server may use; allowed: {listed}. "
         "Omit `team` for the default team."
     )
@@ -107,5 +114,7 @@ async def upstream() -> AsyncIterator[None]:
     """Turn the API client's errors into tool errors the model can act on."""
     try:
         yield
+    except NotFound as exc:
+        raise NotFoundError(exc.message) from None
     except JumpDesktopError as exc:
         raise ToolError(exc.message) from None

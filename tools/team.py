@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from server.jumpdesktop import AccessGroup, Device, NotAllowed, Team, User
@@ -254,10 +255,75 @@ def _summary(team: Team, counts: TeamCounts, not_visible: list[str]) -> str:
     return text
 
 
+class TeamEntry(BaseModel):
+    id: str
+    name: str | None
+    is_default: bool
+    usable: bool = Field(description="Whether this server may use the team.")
+    configured_as: str | None = Field(description="Its name in the `teams` setting.")
+
+
+class TeamList(BaseModel):
+    teams: list[TeamEntry]
+    listed_by_api: bool = Field(
+        description="False when the API could not list the token's teams."
+    )
+    summary: str
+
+
+async def list_teams(ctx: Context) -> TeamList:
+    """List the teams this token belongs to, and which of them this server may use."""
+    rt = runtime(ctx)
+    allowed = rt.allowed_teams()
+    names = {team_id: name for name, team_id in allowed.items() if name != "default"}
+    default = rt.settings.team_id or rt.discovered_team_id
+
+    try:
+        async with upstream():
+            found = [(ref.id, clean(ref.name)) for ref in await rt.client.list_teams()]
+        listed = True
+    except ToolError:
+        # Listing teams is not a confirmed part of the API: fall back to the
+        # teams this server was told about rather than failing.
+        found, listed = [], False
+
+    seen = {team_id for team_id, _ in found}
+    found += [(team_id, None) for team_id in allowed.values() if team_id not in seen]
+    teams = [
+        TeamEntry(
+            id=team_id or "",
+            name=name,
+            is_default=team_id == default,
+            usable=team_id in allowed.values(),
+            configured_as=names.get(team_id or ""),
+        )
+        for team_id, name in found
+        if team_id
+    ]
+    return TeamList(
+        teams=teams, listed_by_api=listed, summary=_teams_summary(teams, listed)
+    )
+
+
+def _teams_summary(teams: list[TeamEntry], listed: bool) -> str:
+    usable = [team for team in teams if team.usable]
+    text = f"{len(teams)} teams, {len(usable)} usable by this server."
+    if not listed:
+        text += (
+            " The API did not list the token's teams; shown are the configured ones."
+        )
+    if len(usable) < len(teams):
+        text += " Others can be allowed with the `teams` setting."
+    return text
+
+
 def register(server: MCPServer) -> None:
     server.add_tool(
         describe_team,
         name="describe_team",
         title="Describe team",
         annotations=READ_ONLY,
+    )
+    server.add_tool(
+        list_teams, name="list_teams", title="List teams", annotations=READ_ONLY
     )

@@ -70,3 +70,38 @@ async def test_describe_team_finds_the_only_team_when_none_is_set(
         team = await call(client, "describe_team")
 
     assert team["id"] == TEAM_ID
+
+
+async def test_list_teams_marks_the_default_and_what_is_usable(mcp: Client) -> None:
+    listed = await call(mcp, "list_teams")
+
+    teams = {team["id"]: team for team in listed["teams"]}
+    assert listed["listed_by_api"] is True
+    assert teams[TEAM_ID]["is_default"] is True
+    assert teams[TEAM_ID]["usable"] is True
+    assert teams[SECOND_TEAM_ID]["usable"] is False
+    assert "teams" in listed["summary"]
+
+
+async def test_list_teams_names_configured_teams(sandbox: object) -> None:
+    settings = make_settings(teams={"Harbor": SECOND_TEAM_ID})
+    server = build_server(settings, transport=httpx.ASGITransport(app=sandbox))
+    async with Client(server) as client:
+        listed = await call(client, "list_teams")
+
+    harbor = next(t for t in listed["teams"] if t["id"] == SECOND_TEAM_ID)
+    assert harbor["usable"] is True
+    assert harbor["configured_as"] == "Harbor"
+
+
+async def test_list_teams_falls_back_to_configured_teams_on_404() -> None:
+    def no_such_endpoint(request: httpx.Request) -> httpx.Response:
+        body = {"errors": [{"code": "not_found", "detail": "no route", "status": 404}]}
+        return httpx.Response(404, json=body)
+
+    transport = httpx.MockTransport(no_such_endpoint)
+    async with Client(build_server(make_settings(), transport=transport)) as client:
+        listed = await call(client, "list_teams")
+
+    assert listed["listed_by_api"] is False
+    assert [team["id"] for team in listed["teams"]] == [TEAM_ID]
