@@ -7,11 +7,12 @@ import httpx
 import pytest
 import stamina
 from mcp import Client
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, Implementation
 
 from server.app import build_server
 from server.sandbox import ADMIN_TOKEN, TEAM_ID, create_app
 from server.settings import Settings
+from tools.runtime import Runtime
 
 SANDBOX_URL = "http://sandbox.test/v1"
 
@@ -47,6 +48,18 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings(**(values | overrides))
 
 
+def writable(
+    sandbox: Any,
+    transport: httpx.AsyncBaseTransport | None = None,
+    **settings: Any,
+) -> Any:
+    """A server that allows writes, against `sandbox` unless given a transport."""
+    return build_server(
+        make_settings(read_only=False, **settings),
+        transport=transport or httpx.ASGITransport(app=sandbox),
+    )
+
+
 @pytest.fixture
 def sandbox() -> Any:
     return create_app()
@@ -63,6 +76,32 @@ async def mcp(sandbox: Any, mode: str) -> AsyncIterator[Client]:
     server = build_server(make_settings(), transport=httpx.ASGITransport(app=sandbox))
     async with Client(server, mode=mode) as client:
         yield client
+
+
+@pytest.fixture
+async def admin(sandbox: Any, mode: str) -> AsyncIterator[Client]:
+    """A named client of a server that allows writes, in both protocol modes."""
+    info = Implementation(name="test-client", version="9.9")
+    async with Client(writable(sandbox), mode=mode, client_info=info) as client:
+        yield client
+
+
+@pytest.fixture
+def runtimes(monkeypatch: pytest.MonkeyPatch) -> list[Runtime]:
+    """The runtimes the write tools ran with, to read their audit logs."""
+    import tools.access
+    import tools.invites
+
+    seen: list[Runtime] = []
+    real = tools.access.runtime
+
+    def spy(ctx: Any) -> Runtime:
+        seen.append(real(ctx))
+        return seen[-1]
+
+    monkeypatch.setattr(tools.access, "runtime", spy)
+    monkeypatch.setattr(tools.invites, "runtime", spy)
+    return seen
 
 
 async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from server.jumpdesktop import AccessGroup, Device, User
-from tools.devices import DeviceArg, pick_device
+from tools.devices import DeviceArg, device_query, pick_device
 from tools.groups import pick_group
 from tools.reach import Reach, Route
 from tools.runtime import Runtime, TeamArg, resolve_team, runtime, upstream
@@ -178,9 +178,7 @@ async def resolve_change(
     groups: list[str] | None,
 ) -> MemberChange:
     """Read the team once and resolve every name; ambiguous names are refused."""
-    query = device.strip()
-    if not query:
-        raise ToolError("device is blank; pass a computer's id or name")
+    query = device_query(device)
     if not users and not groups:
         raise ToolError(
             "nothing to change: name at least one user (email or id) in `users` "

@@ -95,6 +95,14 @@ def _name(device: Device) -> str:
     return clean(device.name).casefold()
 
 
+def device_query(device: str) -> str:
+    """A `device` argument without its spaces; a blank one is a tool error."""
+    query = device.strip()
+    if not query:
+        raise ToolError("device is blank; pass a computer's id or name")
+    return query
+
+
 def pick_device(devices: list[Device], query: str) -> Device:
     """The one computer `query` names, by id, exact name or any-case name.
 
@@ -247,9 +255,7 @@ async def get_connect_url(
     ctx: Context, device: DeviceArg, team: TeamArg = None
 ) -> ConnectUrls:
     """Get the links that connect to a computer, show it, or ask its user to share."""
-    query = device.strip()
-    if not query:
-        raise ToolError("device is blank; pass a computer's id or name")
+    query = device_query(device)
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 
@@ -513,9 +519,7 @@ async def get_device(
     ctx: Context, device: DeviceArg, team: TeamArg = None
 ) -> DeviceDetail:
     """Describe one computer: platform, last seen, access groups, who can reach it."""
-    query = device.strip()
-    if not query:
-        raise ToolError("device is blank; pass a computer's id or name")
+    query = device_query(device)
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 

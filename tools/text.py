@@ -17,9 +17,13 @@ def clean(text: object, limit: int = NAME_LIMIT) -> str:
     if text is None:
         return ""
 
+    text = str(text)
+    if _plain(text) and len(text) <= limit:
+        return text
+
     kept = (
         " " if char.isspace() else char
-        for char in str(text)
+        for char in text
         if char.isspace() or unicodedata.category(char) not in _HIDDEN_CATEGORIES
     )
     single_spaced = " ".join("".join(kept).split())
@@ -27,6 +31,17 @@ def clean(text: object, limit: int = NAME_LIMIT) -> str:
     if len(single_spaced) <= limit:
         return single_spaced
     return single_spaced[: limit - 1].rstrip() + "…"
+
+
+def _plain(text: str) -> bool:
+    # Printable ASCII holds no invisible or bidirectional characters, so most
+    # names skip the per-character walk; only space runs still need folding.
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "  " not in text
+        and text == text.strip()
+    )
 
 
 def clean_email(email: object) -> str:

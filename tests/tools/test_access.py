@@ -1,5 +1,5 @@
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -8,11 +8,10 @@ import pytest
 from mcp import Client
 from mcp.types import Implementation
 
-import tools.access
 from server.app import build_server
 from server.sandbox import MEMBER_TOKEN, TEAM_ID, create_app, generated_world
 from server.sandbox.world import Group, User
-from tests.conftest import call, call_error, make_settings
+from tests.conftest import call, call_error, make_settings, writable
 from tools import signing
 from tools.runtime import Runtime
 
@@ -22,39 +21,6 @@ WRITE_TOOLS = {"grant_device_access", "revoke_device_access", "invite_user"}
 LI_WEI = "li.wei@northwind.example"
 HANNAH = "hannah.schmidt@northwind.example"
 MORGAN = "morgan.member@northwind.example"
-
-
-def writable(
-    sandbox: Any,
-    transport: httpx.AsyncBaseTransport | None = None,
-    **settings: Any,
-) -> Any:
-    return build_server(
-        make_settings(read_only=False, **settings),
-        transport=transport or httpx.ASGITransport(app=sandbox),
-    )
-
-
-@pytest.fixture
-async def admin(sandbox: Any, mode: str) -> AsyncIterator[Client]:
-    """A client of a server that allows writes, in both protocol modes."""
-    info = Implementation(name="test-client", version="9.9")
-    async with Client(writable(sandbox), mode=mode, client_info=info) as client:
-        yield client
-
-
-@pytest.fixture
-def runtimes(monkeypatch: pytest.MonkeyPatch) -> list[Runtime]:
-    """The runtimes the access tools ran with, to read their audit logs."""
-    seen: list[Runtime] = []
-    real = tools.access.runtime
-
-    def spy(ctx: Any) -> Runtime:
-        seen.append(real(ctx))
-        return seen[-1]
-
-    monkeypatch.setattr(tools.access, "runtime", spy)
-    return seen
 
 
 def team(sandbox: Any) -> Any:

@@ -1,54 +1,18 @@
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from mcp import Client
-from mcp.types import Implementation
 
-import tools.invites
-from server.app import build_server
 from server.sandbox import ADMIN_EMAIL, MEMBER_TOKEN, TEAM_ID
-from tests.conftest import call, call_error, make_settings
+from tests.conftest import call, call_error, writable
 from tools.runtime import Runtime
 
 pytestmark = pytest.mark.anyio
 
 NEWCOMER = "new.designer@northwind.example"
-
-
-def writable(
-    sandbox: Any,
-    transport: httpx.AsyncBaseTransport | None = None,
-    **settings: Any,
-) -> Any:
-    return build_server(
-        make_settings(read_only=False, **settings),
-        transport=transport or httpx.ASGITransport(app=sandbox),
-    )
-
-
-@pytest.fixture
-async def admin(sandbox: Any, mode: str) -> AsyncIterator[Client]:
-    """A client of a server that allows writes, in both protocol modes."""
-    info = Implementation(name="test-client", version="9.9")
-    async with Client(writable(sandbox), mode=mode, client_info=info) as client:
-        yield client
-
-
-@pytest.fixture
-def runtimes(monkeypatch: pytest.MonkeyPatch) -> list[Runtime]:
-    """The runtimes invite_user ran with, to read their audit logs."""
-    seen: list[Runtime] = []
-    real = tools.invites.runtime
-
-    def spy(ctx: Any) -> Runtime:
-        seen.append(real(ctx))
-        return seen[-1]
-
-    monkeypatch.setattr(tools.invites, "runtime", spy)
-    return seen
 
 
 def pending(sandbox: Any) -> list[str]:

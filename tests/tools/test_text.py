@@ -15,6 +15,7 @@ NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
         pytest.param("a\x00b\x1bc", "abc", id="controls"),
         pytest.param("  two\n\tlines  ", "two lines", id="whitespace-folded"),
         pytest.param("Tomás", "Tomás", id="accents-kept"),
+        pytest.param("Lab  Mac ", "Lab Mac", id="ascii-space-runs"),
         pytest.param(None, "", id="none"),
     ],
 )
