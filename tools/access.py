@@ -185,7 +185,7 @@ async def resolve_change(
             "or one access group (name or id) in `groups`"
         )
 
-    view = await load_team_view(rt, team_id)
+    view = await load_team_view(rt, team_id, needs=("users", "devices"))
     chosen = pick_device(view.devices, query)
     members = _unique([pick_user(view.users, entry) for entry in users or []])
     holders = _unique([pick_group(view.groups, entry) for entry in groups or []])

@@ -196,7 +196,7 @@ async def find_device(
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 
-    view = await load_team_view(rt, team_id)
+    view = await load_team_view(rt, team_id, needs=("devices",))
     ranked = rank(view.devices, query)
     if not ranked:
         raise NotFoundError(not_found(view.devices, query, ranked))
@@ -407,7 +407,8 @@ async def list_devices(
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 
-    view, now = await load_team_view(rt, team_id), datetime.now(UTC)
+    view = await load_team_view(rt, team_id, needs=("devices",))
+    now = datetime.now(UTC)
     chosen = [device for device in view.devices if wanted.keeps(device, now)]
     chosen.sort(key=lambda device: (_name(device), device.id or ""))
     query = ["list_devices", team_id, *wanted.key()]
@@ -523,7 +524,7 @@ async def get_device(
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 
-    view = await load_team_view(rt, team_id)
+    view = await load_team_view(rt, team_id, needs=("devices",))
     chosen = pick_device(view.devices, query)
     return _device_detail(chosen, view, datetime.now(UTC))
 

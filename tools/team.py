@@ -39,11 +39,15 @@ class TeamView:
         return Reach(self.users, self.devices, self.groups)
 
 
-async def load_team_view(rt: Runtime, team_id: str) -> TeamView:
+async def load_team_view(
+    rt: Runtime, team_id: str, needs: tuple[str, ...] = ()
+) -> TeamView:
     """Read the team in one request, and at most two more where it leaves gaps.
 
     The team object normally holds users, computers and groups. When it does
-    not, the users and devices endpoints fill in what the token may see.
+    not, the users and devices endpoints fill in what the token may see. A
+    section in `needs` that stays out of sight is a tool error, so that an
+    empty list is never mistaken for "there is none".
     """
     async with upstream():
         team = await rt.client.get_team(team_id)
@@ -55,6 +59,12 @@ async def load_team_view(rt: Runtime, team_id: str) -> TeamView:
     if "devices" in missing:
         devices = await _optional(rt.client.list_devices(team_id), missing, "devices")
 
+    hidden = [section for section in needs if section in missing]
+    if hidden:
+        raise ToolError(
+            f"this token may not see the team's {' or '.join(hidden)} (a member's "
+            "limited view); use a team admin's API token to answer this"
+        )
     return TeamView(team, users, devices, team.groups, sorted(missing))
 
 

@@ -56,7 +56,7 @@ async def lookup_user_by_email(
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 
-    view = await load_team_view(rt, team_id)
+    view = await load_team_view(rt, team_id, needs=("users",))
     user = find_user(view.users, wanted)
     return _user_access(user, view.reach())
 
@@ -200,7 +200,7 @@ async def list_users(
     rt = runtime(ctx)
     team_id = await resolve_team(rt, team)
 
-    view = await load_team_view(rt, team_id)
+    view = await load_team_view(rt, team_id, needs=("users",))
     chosen = [user for user in view.users if _keeps(user, role, remote_access)]
     chosen.sort(key=lambda user: (clean(user.name).casefold(), user.id or ""))
     query = ["list_users", team_id, role, remote_access]

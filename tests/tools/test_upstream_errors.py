@@ -75,3 +75,45 @@ async def test_a_team_the_token_cannot_see_is_refused(mcp: Client) -> None:
 
     assert "not one this server may use" in text
     assert "T-01" in text
+
+
+def bare_team_api(request: httpx.Request) -> httpx.Response:
+    """An API whose team object leaves out users and devices, and whose
+    users and devices endpoints refuse this token, as a member's might."""
+    if request.url.path.endswith(("/users", "/devices")):
+        body = {
+            "errors": [{"code": "forbidden", "detail": "admins only", "status": 403}]
+        }
+        return httpx.Response(403, json=body)
+    return httpx.Response(200, json={"id": "T-1", "name": "Bare", "groups": []})
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "section"),
+    [
+        pytest.param(
+            "lookup_user_by_email", {"email": "a@b.example"}, "users", id="user"
+        ),
+        pytest.param("find_device", {"name": "x"}, "devices", id="find"),
+        pytest.param("list_devices", {}, "devices", id="list-devices"),
+        pytest.param("list_users", {}, "users", id="list-users"),
+    ],
+)
+async def test_sections_the_token_may_not_see_are_said_not_emptied(
+    tool: str, arguments: dict[str, Any], section: str
+) -> None:
+    transport = httpx.MockTransport(bare_team_api)
+    async with Client(build_server(make_settings(), transport=transport)) as client:
+        text = await call_error(client, tool, **arguments)
+
+    assert f"may not see the team's {section}" in text
+    assert "admin" in text
+
+
+async def test_describe_team_still_answers_with_sections_missing() -> None:
+    transport = httpx.MockTransport(bare_team_api)
+    async with Client(build_server(make_settings(), transport=transport)) as client:
+        team = await call(client, "describe_team")
+
+    assert team["limited_view"] is True
+    assert {"users", "devices"} <= set(team["not_visible"])
