@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -232,3 +233,32 @@ def test_readme_python_snippet_runs() -> None:
 
     assert done.returncode == 0, done.stderr
     assert "Lab Mac" in done.stdout
+
+
+def test_stdio_on_a_terminal_prints_a_hint_and_serves_anyway() -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [COMMAND, "--demo"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    try:
+        assert process.stderr is not None
+        # Bounded: a server that printed nothing must not hang the suite.
+        ready, _, _ = select.select([process.stderr], [], [], 20)
+        assert ready, "nothing on stderr within 20 seconds"
+        first = process.stderr.readline().decode()
+        second = process.stderr.readline().decode()
+        time.sleep(0.5)
+        still_serving = process.poll() is None
+    finally:
+        os.close(leader)
+        stop(process)
+
+    assert "MCP server for Jump Desktop" in first
+    assert "claude mcp add" in second
+    assert still_serving
