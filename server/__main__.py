@@ -5,9 +5,7 @@ import logging
 import sys
 
 from server import __version__
-from server.settings import Settings, SettingsError, load_settings
-
-logger = logging.getLogger("server")
+from server.settings import Settings, SettingsError, load_settings, url_host
 
 TERMINAL_HINT = """\
 jumpdesktop-mcp {version}: an MCP server for Jump Desktop; it speaks JSON-RPC on \
@@ -106,8 +104,7 @@ def _log_to_stderr(level: str) -> None:
 
 
 def _announce_http(settings: Settings) -> None:
-    host, port = settings.host, settings.port
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/mcp"
+    url = f"http://{url_host(settings.host)}:{settings.port}/mcp"
     print(
         f"jumpdesktop-mcp {__version__} serving MCP at {url}\n"
         f"  Claude Code: claude mcp add --transport http jumpdesktop {url}\n"

@@ -1,7 +1,6 @@
 """Serving the MCP server over streamable HTTP, guarded as the settings ask."""
 
 import hmac
-import logging
 
 import uvicorn
 from mcp.server.mcpserver import MCPServer
@@ -10,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.settings import Settings
+from server.settings import Settings, url_host
 
-logger = logging.getLogger(__name__)
+# The names a client on this machine uses for a server bound to loopback.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 def http_app(server: MCPServer, settings: Settings) -> ASGIApp:
@@ -22,24 +22,36 @@ def http_app(server: MCPServer, settings: Settings) -> ASGIApp:
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    security = None
-    if not settings.binds_loopback:
-        # Off loopback the SDK cannot guess the names clients use: an explicit
-        # list keeps DNS-rebinding protection on.
-        security = TransportSecuritySettings(
-            allowed_hosts=settings.allowed_hosts,
-            allowed_origins=[f"https://{host}" for host in settings.allowed_hosts],
-        )
-
     app = server.streamable_http_app(
         stateless_http=True,
         json_response=True,
-        transport_security=security,
+        transport_security=transport_security(settings),
         host=settings.host,
     )
     if settings.access_key is None:
         return app
     return AccessKeyGuard(app, settings.access_key.get_secret_value())
+
+
+def transport_security(settings: Settings) -> TransportSecuritySettings:
+    """The Host and Origin values accepted, against DNS rebinding.
+
+    Off loopback the SDK cannot guess the names clients use, so the settings
+    list them. On loopback the SDK guards 127.0.0.1, localhost and ::1 on its
+    own but leaves any other loopback address (127.0.0.2, [::1]) open, so the
+    names are always given here.
+    """
+    if not settings.binds_loopback:
+        return TransportSecuritySettings(
+            allowed_hosts=settings.allowed_hosts,
+            allowed_origins=[f"https://{host}" for host in settings.allowed_hosts],
+        )
+
+    names = dict.fromkeys([*LOOPBACK_NAMES, url_host(settings.host)])
+    return TransportSecuritySettings(
+        allowed_hosts=[f"{name}:*" for name in names],
+        allowed_origins=[f"http://{name}:*" for name in names],
+    )
 
 
 class AccessKeyGuard:

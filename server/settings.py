@@ -17,6 +17,7 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from pydantic_settings import SettingsError as SourceError
 
 DEFAULT_BASE_URL = "https://api.jumpdesktop.com/v1"
 TEAM_ID_PATTERN = re.compile(r"T-[A-Za-z0-9]{20,30}")
@@ -25,6 +26,13 @@ TOKEN_HELP = (
     "no Jump Desktop API token: make one in the Jump Desktop dashboard "
     "(Security → Generate new token) and set JUMPDESKTOP_API_TOKEN, "
     "or try the built-in demo team with `jumpdesktop-mcp --demo`"
+)
+
+
+ENV_JSON_HELP = (
+    "list and map settings are JSON in the environment, like "
+    """JUMPDESKTOP_ALLOWED_HOSTS='["mcp.example"]' or """
+    """JUMPDESKTOP_TEAMS='{"Lab": "T-…"}'"""
 )
 
 
@@ -87,9 +95,10 @@ class Settings(BaseSettings):
             return None
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("api_token", mode="before")
+    @field_validator("api_token", "access_key", "signing_key", mode="before")
     @classmethod
-    def _blank_token_is_none(cls, value: Any) -> Any:
+    def _blank_secret_is_none(cls, value: Any) -> Any:
+        # A blank access key would let through anyone who sends "Bearer ".
         return None if isinstance(value, str) and not value.strip() else value
 
     @property
@@ -128,6 +137,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def url_host(host: str) -> str:
+    """`host` as a URL or a Host header spells it: an IPv6 address in brackets."""
+    bare = host.strip("[]")
+    return f"[{bare}]" if ":" in bare else bare
+
+
 def load_settings(**flags: Any) -> Settings:
     """Read the settings, with `flags` (unset ones left out) ranking first.
 
@@ -140,6 +155,8 @@ def load_settings(**flags: Any) -> Settings:
         settings = Settings(**flags)
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from None
+    except SourceError as exc:  # an environment variable that must be JSON
+        raise SettingsError(f"{exc}: {ENV_JSON_HELP}") from None
     except ValueError as exc:  # the JSON file did not parse
         raise SettingsError(f"the config file is not valid JSON: {exc}") from None
 
@@ -149,9 +166,20 @@ def load_settings(**flags: Any) -> Settings:
 
 def check_settings(settings: Settings) -> None:
     """Refuse settings that could not serve a team, or not safely."""
-    if settings.demo:
-        return
+    if not settings.demo:
+        _check_team_access(settings)
 
+    # The demo team too: off loopback, nothing else keeps strangers out.
+    guarded = settings.access_key is not None and settings.allowed_hosts
+    if settings.transport == "http" and not settings.binds_loopback and not guarded:
+        raise SettingsError(
+            f"serving HTTP on {settings.host} needs JUMPDESKTOP_ACCESS_KEY "
+            "(clients send it as a bearer token) and JUMPDESKTOP_ALLOWED_HOSTS "
+            "(the Host names clients use); or bind 127.0.0.1"
+        )
+
+
+def _check_team_access(settings: Settings) -> None:
     if settings.token is None:
         raise SettingsError(TOKEN_HELP)
 
@@ -162,14 +190,6 @@ def check_settings(settings: Settings) -> None:
                 "(T- and 20 to 30 letters and digits, as in the dashboard URL "
                 "app.jumpdesktop.com/dashboard/teams/<id>)"
             )
-
-    guarded = settings.access_key is not None and settings.allowed_hosts
-    if settings.transport == "http" and not settings.binds_loopback and not guarded:
-        raise SettingsError(
-            f"serving HTTP on {settings.host} needs JUMPDESKTOP_ACCESS_KEY "
-            "(clients send it as a bearer token) and JUMPDESKTOP_ALLOWED_HOSTS "
-            "(the Host names clients use); or bind 127.0.0.1"
-        )
 
 
 def _check_config_file(path: str | os.PathLike[str] | None) -> None:

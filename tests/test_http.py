@@ -87,3 +87,35 @@ async def test_http_serves_every_call_statelessly(sandbox: Any) -> None:
             found = await client.call_tool("find_device", {"name": "Reception PC"})
 
     assert found.structured_content["matches"][0]["name"] == "Reception PC"
+
+
+@pytest.mark.parametrize(
+    ("host", "own_name"),
+    [
+        pytest.param("127.0.0.1", "127.0.0.1:8787", id="127.0.0.1"),
+        pytest.param("localhost", "localhost:8787", id="localhost"),
+        pytest.param("::1", "[::1]:8787", id="ipv6"),
+        pytest.param("[::1]", "[::1]:8787", id="ipv6-bracketed"),
+        pytest.param("127.0.0.2", "127.0.0.2:8787", id="other-loopback"),
+    ],
+)
+async def test_http_on_loopback_refuses_a_rebound_host(
+    sandbox: Any, host: str, own_name: str
+) -> None:
+    app = guarded_app(sandbox, host=host)
+
+    with serving(app) as url:
+        async with httpx.AsyncClient(base_url=url, headers=MCP_HEADERS) as http:
+            rebound = await http.post(
+                "/mcp", json=INITIALIZE, headers={"Host": "evil.example:8787"}
+            )
+            foreign = await http.post(
+                "/mcp",
+                json=INITIALIZE,
+                headers={"Host": own_name, "Origin": "http://evil.example:8787"},
+            )
+            own = await http.post("/mcp", json=INITIALIZE, headers={"Host": own_name})
+
+    assert rebound.status_code == 421
+    assert foreign.status_code == 403
+    assert own.status_code == 200

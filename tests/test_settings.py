@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import DEFAULT_BASE_URL, SettingsError, load_settings
+from server.settings import DEFAULT_BASE_URL, SettingsError, load_settings, url_host
 
 TEAM = "T-01DC001CDDA14H5634420248"
 OTHER_TEAM = "T-01HZX4M2K9QWERTY12345678"
@@ -115,6 +115,55 @@ def test_load_settings_refuses_http_off_loopback_without_a_key(
         load_settings(transport="http", host="0.0.0.0")
 
 
+@pytest.mark.parametrize(
+    "environment",
+    [
+        pytest.param({"JUMPDESKTOP_API_TOKEN": "tok-123"}, id="real-team"),
+        pytest.param({"JUMPDESKTOP_DEMO": "true"}, id="demo-team"),
+    ],
+)
+@pytest.mark.parametrize(
+    "blank", [pytest.param("", id="empty"), pytest.param("  ", id="spaces")]
+)
+def test_load_settings_blank_access_key_off_loopback_is_refused(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], blank: str
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("JUMPDESKTOP_ACCESS_KEY", blank)
+    monkeypatch.setenv("JUMPDESKTOP_ALLOWED_HOSTS", '["mcp.example"]')
+
+    with pytest.raises(SettingsError, match="JUMPDESKTOP_ACCESS_KEY"):
+        load_settings(transport="http", host="0.0.0.0")
+
+
+def test_load_settings_demo_off_loopback_needs_a_key() -> None:
+    with pytest.raises(SettingsError, match="JUMPDESKTOP_ACCESS_KEY"):
+        load_settings(demo=True, transport="http", host="0.0.0.0")
+
+
+def test_load_settings_environment_list_not_json_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JUMPDESKTOP_API_TOKEN", "tok-123")
+    monkeypatch.setenv("JUMPDESKTOP_ALLOWED_HOSTS", "mcp.example")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert "allowed_hosts" in str(raised.value)
+    assert """JUMPDESKTOP_ALLOWED_HOSTS='["mcp.example"]'""" in str(raised.value)
+    assert "config file" not in str(raised.value)
+
+
+def test_load_settings_config_file_not_json_says_so(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text('{"api_token": "t",')
+
+    with pytest.raises(SettingsError, match="config file is not valid JSON"):
+        load_settings(config=str(config))
+
+
 def test_load_settings_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="does not exist"):
         load_settings(config=str(tmp_path / "nope.json"))
@@ -135,3 +184,16 @@ def test_example_config_holds_every_setting_and_no_secret() -> None:
     assert set(example) == set(Settings.model_fields) - {"config"}
     assert example["api_token"] is None
     assert example["access_key"] is None
+
+
+@pytest.mark.parametrize(
+    ("host", "spelled"),
+    [
+        pytest.param("127.0.0.1", "127.0.0.1", id="ipv4"),
+        pytest.param("localhost", "localhost", id="name"),
+        pytest.param("::1", "[::1]", id="ipv6"),
+        pytest.param("[::1]", "[::1]", id="ipv6-bracketed"),
+    ],
+)
+def test_url_host_brackets_ipv6_once(host: str, spelled: str) -> None:
+    assert url_host(host) == spelled

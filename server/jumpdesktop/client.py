@@ -400,6 +400,11 @@ class JumpDesktopClient:
         except httpx.TransportError as exc:
             _log_attempt(call, type(exc).__name__, started)
             raise _unreachable(call, exc) from None
+        except httpx.DecodingError:
+            # A body whose Content-Encoding does not match it, e.g. from a proxy.
+            _log_attempt(call, "DecodingError", started)
+            problem = "its compressed body could not be decoded"
+            raise unreadable(call.action, problem, status=None) from None
 
         _log_attempt(call, response.status_code, started)
         if not response.is_success:
@@ -409,8 +414,7 @@ class JumpDesktopClient:
 
     def _error_for(self, response: httpx.Response, call: _Call) -> JumpDesktopError:
         # The API may echo what it was sent; the token must not come back.
-        text = response.text.replace(self._token, "[token]")
-        detail = summarise_detail(_loads_or_none(text))
+        detail = summarise_detail(_loads_or_none(response.text), secret=self._token)
 
         return error_for_status(
             response.status_code,

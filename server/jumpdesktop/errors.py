@@ -116,11 +116,12 @@ def clean_text(text: str, limit: int = DETAIL_LIMIT) -> str:
     return flat[: limit - 1].rstrip() + "…"
 
 
-def summarise_detail(payload: Any) -> str | None:
+def summarise_detail(payload: Any, *, secret: str | None = None) -> str | None:
     """Summarise the ``detail`` texts of an API error body.
 
     The body looks like ``{"errors": [{"code", "detail", "status"}]}``; any
-    other shape gives None, so a raw body can never reach a message.
+    other shape gives None, so a raw body can never reach a message. Wherever
+    ``secret`` appears in the texts it becomes ``[token]``.
     """
 
     if not isinstance(payload, Mapping):
@@ -132,6 +133,10 @@ def summarise_detail(payload: Any) -> str | None:
 
     details = [_detail_of(error) for error in errors]
     joined = "; ".join(detail for detail in details if detail)
+    if secret:
+        # Replaced in the decoded text, before it is cut short: JSON may
+        # escape any character of the secret, and a cut may halve it.
+        joined = joined.replace(secret, "[token]")
     return clean_text(joined) or None
 
 

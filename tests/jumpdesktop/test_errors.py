@@ -133,6 +133,17 @@ from .fakes import TOKEN, api_error
             id="empty",
         ),
         pytest.param(
+            httpx.Response(
+                200,
+                headers={"Content-Encoding": "gzip"},
+                stream=httpx.ByteStream(b"not gzip"),
+            ),
+            UnreadableAnswer,
+            None,
+            ["compressed body could not be decoded", "base URL"],
+            id="broken-gzip",
+        ),
+        pytest.param(
             httpx.Response(200, json=["a", "list"]),
             UnreadableAnswer,
             200,
@@ -242,8 +253,19 @@ async def test_error_never_quotes_a_raw_body(fake_api, answer):
     assert "(HTTP 400)" in raised.value.message
 
 
+# JSON may spell any character as a \\u escape: the raw body then does not
+# hold the token, but its decoded detail does.
+ESCAPED_TOKEN = "".join(f"\\u{ord(char):04x}" for char in TOKEN)
+
 LEAKY_ANSWERS = [
     pytest.param(api_error(401, f"token {TOKEN} is revoked"), id="401-echoes-token"),
+    pytest.param(
+        httpx.Response(
+            401,
+            content=f'{{"errors": [{{"detail": "token {ESCAPED_TOKEN} revoked"}}]}}',
+        ),
+        id="401-echoes-escaped-token",
+    ),
     pytest.param(api_error(400, f"bad header Bearer {TOKEN}"), id="400-echoes-token"),
     pytest.param(api_error(503, f"{TOKEN}"), id="503-echoes-token"),
     pytest.param(
