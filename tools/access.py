@@ -7,7 +7,8 @@ same call with the token applies the change, reads the computer back so a
 write the API silently ignored shows up, and records it in the audit log.
 """
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
@@ -17,12 +18,12 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
-from server.jumpdesktop import AccessGroup, Device, User
+from server.jumpdesktop import AccessGroup, Device, RateLimited, User
 from tools.devices import DeviceArg, device_query, pick_device
 from tools.groups import pick_group
 from tools.reach import Reach, Route
 from tools.runtime import Runtime, TeamArg, resolve_team, runtime, upstream
-from tools.team import ADMIN_ONLY_SECTIONS, load_team_view
+from tools.team import load_team_view
 from tools.text import clean, clean_email, iso
 from tools.users import pick_user
 
@@ -100,6 +101,20 @@ def blank_as_none(confirm: str | None) -> str | None:
     if confirm is None or not confirm.strip():
         return None
     return confirm.strip()
+
+
+@asynccontextmanager
+async def keeping_confirmation(rt: Runtime, token: str) -> AsyncIterator[None]:
+    """Give a spent confirmation back when the API refused its write as too
+    frequent: nothing changed, and the person already agreed to the change."""
+    try:
+        yield
+    except RateLimited as exc:
+        rt.confirmations.release(token)
+        raise ToolError(
+            f"{exc.message} Nothing was changed: once the wait is over, call "
+            "again with the same arguments and confirm token."
+        ) from None
 
 
 def who_asked(ctx: Context) -> str:
@@ -196,7 +211,7 @@ async def resolve_change(
         users=members,
         groups=holders,
         reach=view.reach(),
-        limited_view=any(section in ADMIN_ONLY_SECTIONS for section in view.missing),
+        limited_view=view.limited,
     )
 
 
@@ -559,7 +574,7 @@ async def _preview_or_apply(
     elif confirm is None:
         status, fields = "preview", confirmation(rt, tool, *bound)
     else:
-        status, fields = "applied", await _apply(rt, change, plan)
+        status, fields = "applied", await _apply(rt, change, plan, confirm)
         _audit(ctx, rt, tool, change, plan, fields)
 
     return {
@@ -575,13 +590,15 @@ async def _preview_or_apply(
     }
 
 
-async def _apply(rt: Runtime, change: MemberChange, plan: Plan) -> dict[str, Any]:
+async def _apply(
+    rt: Runtime, change: MemberChange, plan: Plan, token: str
+) -> dict[str, Any]:
     send = (
         rt.client.add_device_members
         if plan.granting
         else rt.client.remove_device_members
     )
-    async with upstream():
+    async with upstream(), keeping_confirmation(rt, token):
         await send(
             change.team_id, change.device_id, users=plan.user_ids, groups=plan.group_ids
         )
@@ -605,10 +622,13 @@ async def read_back(rt: Runtime, change: MemberChange, plan: Plan) -> dict[str, 
     try:
         async with upstream():
             device = await rt.client.get_device(change.team_id, change.device_id)
+        holders = set(device.groups)
+        if plan.group_ids and not _groups_settled(change, plan, holders):
+            holders = await _groups_holding(rt, change)
     except ToolError as exc:
         return {"notes": [f"The change was sent, but reading it back failed: {exc}"]}
 
-    direct, holders = set(device.users), set(device.groups)
+    direct = set(device.users)
     missed_users = [u for u in plan.user_ids if (u in direct) != plan.granting]
     missed_groups = [g for g in plan.group_ids if (g in holders) != plan.granting]
     user_says, group_says = (
@@ -627,6 +647,24 @@ async def read_back(rt: Runtime, change: MemberChange, plan: Plan) -> dict[str, 
         groups=sorted(map(change.group_name, holders), key=str.casefold),
     )
     return {"members_now": members_now, "not_reflected": not_reflected}
+
+
+def _groups_settled(change: MemberChange, plan: Plan, holders: set[str]) -> bool:
+    """Whether the computer's own `groups` show the access group changes.
+
+    Only when, before the change, it named every group holding it and, now,
+    shows each change: a group's `devices` may be the only side that does.
+    """
+    named_all = set(change.device.groups) == set(change.state()["groups"])
+    shown = all((gid in holders) == plan.granting for gid in plan.group_ids)
+    return named_all and shown
+
+
+async def _groups_holding(rt: Runtime, change: MemberChange) -> set[str]:
+    """The access groups holding the computer, read from both sides."""
+    view = await load_team_view(rt, change.team_id)
+    device = Device(id=change.device_id)
+    return {group.id or "" for group in view.reach().groups_of(device)}
 
 
 def _audit(

@@ -26,6 +26,10 @@ from tools.text import ago, clean, clean_email, iso
 from tools.times import parse_duration
 
 CANDIDATE_CAP = 10
+HIDDEN = (
+    "The token is a member's, which sees only the computers that member may "
+    "reach; an admin's token sees every computer of the team."
+)
 REACHER_CAP = 100
 
 DeviceArg = Annotated[
@@ -63,7 +67,9 @@ def rank(devices: list[Device], query: str) -> list[Candidate]:
     wanted = " ".join(query.split())
     folded = wanted.casefold()
     found = []
-    for device in devices:
+    # A computer listed without an id cannot be named in a later call or
+    # asked for its links, so it is never offered.
+    for device in filter(lambda device: device.id, devices):
         match = _match(device, wanted, folded)
         if match is not None:
             found.append(Candidate(device, match))
@@ -103,11 +109,12 @@ def device_query(device: str) -> str:
     return query
 
 
-def pick_device(devices: list[Device], query: str) -> Device:
+def pick_device(devices: list[Device], query: str, *, limited: bool = False) -> Device:
     """The one computer `query` names, by id, exact name or any-case name.
 
     Several computers with that name, or none, is a tool error that lists
-    the candidates: a guess could hand out the wrong computer.
+    the candidates: a guess could hand out the wrong computer. `limited`
+    says `devices` are only those a member's token may see.
     """
     ranked = rank(devices, query)
     best = [c.device for c in ranked if c.match == ranked[0].match] if ranked else []
@@ -119,16 +126,25 @@ def pick_device(devices: list[Device], query: str) -> Device:
             f"{len(best)} computers are named {clean(query)!r}: "
             f"{describe_candidates(best)}. Call again with the id."
         )
-    raise NotFoundError(not_found(devices, query, ranked))
+    raise NotFoundError(not_found(devices, query, ranked, limited=limited))
 
 
-def not_found(devices: list[Device], query: str, ranked: list[Candidate]) -> str:
+def not_found(
+    devices: list[Device],
+    query: str,
+    ranked: list[Candidate],
+    *,
+    limited: bool = False,
+) -> str:
     partial = [c.device for c in ranked]
     if partial:
         return (
             f"no computer is named exactly {clean(query)!r}; names containing it: "
             f"{describe_candidates(partial)}. Call again with the id or full name."
         )
+
+    if limited:
+        return f"no computer this token can see is named {clean(query)!r}. {HIDDEN}"
 
     names = {_name(device): device for device in devices if device.name}
     close = difflib.get_close_matches(query.casefold(), names, n=5, cutoff=0.5)
@@ -199,7 +215,9 @@ async def find_device(
     view = await load_team_view(rt, team_id, needs=("devices",))
     ranked = rank(view.devices, query)
     if not ranked:
-        raise NotFoundError(not_found(view.devices, query, ranked))
+        raise NotFoundError(
+            not_found(view.devices, query, ranked, limited=view.limited)
+        )
 
     page = ranked[:limit]
     reach = view.reach()
@@ -421,7 +439,7 @@ async def list_devices(
         more=page.more,
         next_cursor=page.next_cursor,
         computers=[_device_row(device, reach, now) for device in page.items],
-        limited_view=bool(view.missing),
+        limited_view=view.limited,
         summary=_page_summary(page, wanted, (seen_within, not_seen_for), view),
     )
 
@@ -467,7 +485,7 @@ def _page_summary(
             f"{'reports' if unknown == 1 else 'report'} no known platform (never "
             "seen, or unrecognised), so no platform filter matches them."
         )
-    if view.missing:
+    if view.limited:
         text += (
             " This token is not an admin's, so the view is limited to the "
             "computers it may see, and reachable_by_count covers only the access "
@@ -525,7 +543,7 @@ async def get_device(
     team_id = await resolve_team(rt, team)
 
     view = await load_team_view(rt, team_id, needs=("devices",))
-    chosen = pick_device(view.devices, query)
+    chosen = pick_device(view.devices, query, limited=view.limited)
     return _device_detail(chosen, view, datetime.now(UTC))
 
 
@@ -558,7 +576,7 @@ def _device_detail(device: Device, view: TeamView, now: datetime) -> DeviceDetai
         reachable_by=reachers[:REACHER_CAP],
         more_reachable_by=len(reachers) > REACHER_CAP,
         disabled_count=len(disabled),
-        limited_view=bool(view.missing),
+        limited_view=view.limited,
         summary=_detail_summary(device, reachers, disabled, view, now),
     )
 
@@ -617,7 +635,7 @@ def _detail_summary(
             "remote access disabled and cannot connect although listed: "
             f"{names}{more}."
         )
-    if view.missing:
+    if view.limited:
         text += (
             " This token is not an admin's, so the view is limited: people who "
             "reach it through access groups this token cannot see are missing."

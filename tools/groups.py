@@ -103,7 +103,7 @@ async def list_access_groups(ctx: Context, team: TeamArg = None) -> GroupList:
         more=len(groups) > len(details),
         shown_per_group=cap,
         groups=details,
-        limited_view=bool(view.missing),
+        limited_view=view.limited,
         summary=_summary(details, len(groups), cap, view),
     )
 
@@ -170,7 +170,7 @@ def _summary(details: list[GroupDetail], total: int, cap: int, view: TeamView) -
     text += f". Each lists up to {cap} users and {cap} computers, with counts."
 
     text += _disabled_note(details)
-    if view.missing:
+    if view.limited:
         text += (
             " This token is not an admin's, so the view is limited to the access "
             "groups it may see."

@@ -139,12 +139,16 @@ def _iso_moment(text: str, field: str, end_of_day: bool) -> datetime:
             day = date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0)
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         moment = datetime.fromisoformat(text.upper())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # Every later step works in UTC; near either end of the calendar an
+        # offset can put the time outside it, which is caught here.
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise ToolError(
             f"{field} {clean(text, 40)!r} is not a valid date or time; pass "
             f"{ISO_FORMAT}, or a span ago like '24h'"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # Where a page starts -------------------------------------------------------
@@ -485,7 +489,7 @@ async def get_connection_history(
     anchor = anchor_of(rt, cursor)
     window = read_window(since, until, datetime.fromtimestamp(anchor, UTC))
     email = _email(user_email)
-    team_id = await resolve_team(rt, team)
+    team_id, looked_up = await _resolve_team(rt, team)
 
     devices, chosen = None, None
     if device is not None:
@@ -495,13 +499,22 @@ async def get_connection_history(
     query = [TOOL, team_id, wanted.device_id, wanted.email, *window.key()]
     position = position_of(read_cursor(rt.signer, query, cursor), anchor)
 
-    # One request stays for the device list: the filter, or the names.
+    # One request stays for the device list (the filter, or the names), and
+    # one may have gone to finding the default team.
     reader = Reader(window, wanted, limit, position)
-    await read_history(rt, team_id, reader, REQUEST_BUDGET - 1)
+    await read_history(rt, team_id, reader, REQUEST_BUDGET - 1 - looked_up)
     if devices is None and reader.taken:
         devices = await _list_devices(rt, team_id)
 
     return _answer(reader, devices or [], chosen, query, rt.signer)
+
+
+async def _resolve_team(rt: Runtime, team: str | None) -> tuple[str, int]:
+    """The team's id, and how many requests finding it took: with no team
+    configured, the first call looks the default up among the token's teams."""
+    unknown = rt.settings.team_id is None and rt.discovered_team_id is None
+    team_id = await resolve_team(rt, team)
+    return team_id, int(unknown and rt.discovered_team_id is not None)
 
 
 def _email(user_email: str | None) -> str | None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from server.jumpdesktop import Team
 from tools.runtime import READ_ONLY, TeamArg, resolve_team, runtime, upstream
-from tools.team import InstallerSet, installer_sets
+from tools.team import InstallerSet, hides_admin_sections, installer_sets
 from tools.text import clean
 
 PROFILE_CAP = 25
@@ -35,6 +35,12 @@ NEEDS_ADMIN = (
     "admin's: a member's view of the team leaves out the Connect Settings "
     "profiles. Configure the server with a team admin's API token (the admin "
     "makes one in the dashboard under Security → Generate new token)."
+)
+
+NOT_LISTED = (
+    "The API's answer for this team holds no Connect Settings profiles, so no "
+    "installer links are known here; an admin finds them in the Jump Desktop "
+    "dashboard under Connect Settings."
 )
 
 
@@ -80,19 +86,24 @@ async def get_installer_links(
     profiles = _profiles(_installer_sets(found), platform)
 
     shown = profiles[:PROFILE_CAP]
+    summary = _summary(profiles, shown, platform)
+    if "deviceConfigs" in found.missing_sections() and platform != "linux":
+        summary = NOT_LISTED
     return InstallerLinks(
         platform=platform or "all",
         total=len(profiles),
         profiles=shown,
         linux=LINUX_NOTE if platform in (None, "linux") else None,
-        summary=_summary(profiles, shown, platform),
+        summary=summary,
     )
 
 
 def _installer_sets(team: Team) -> list[InstallerSet]:
     # A member's limited view has no deviceConfigs at all, which is not the
-    # same as a team that has no profiles.
-    if "deviceConfigs" in team.missing_sections():
+    # same as a team that has no profiles. An admin's answer without them
+    # (it holds other admin-only sections) lists no installers.
+    missing = team.missing_sections()
+    if "deviceConfigs" in missing and hides_admin_sections(missing):
         raise ToolError(NEEDS_ADMIN)
     return installer_sets(team)
 

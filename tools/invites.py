@@ -18,6 +18,7 @@ from tools.access import (
     GroupsArg,
     blank_as_none,
     confirmation,
+    keeping_confirmation,
     who_asked,
 )
 from tools.groups import pick_group
@@ -41,9 +42,12 @@ NO_INVITE_ENDPOINT = (
     "Desktop dashboard instead (Users → Invite)."
 )
 INVITES_HIDDEN_NOTE = (
-    "This token cannot see the team's pending invites, so an earlier invite to "
-    "this address could not be ruled out; Jump Desktop lets only team admins "
-    "invite, so the invite will probably be refused."
+    "The team's pending invites could not be read, so an earlier invite to "
+    "this address could not be ruled out."
+)
+LIMITED_TOKEN_NOTE = (
+    "This token sees a team member's limited view, and Jump Desktop lets only "
+    "team admins invite: the invite will probably be refused."
 )
 
 InviteEmailArg = Annotated[
@@ -113,7 +117,7 @@ async def invite_user(
 
     rt.confirmations.spend(confirm, INVITE_TOOL, team_id, arguments, state)
     _refuse_existing(view, address)
-    await _send(rt, team_id, address, chosen)
+    await _send(rt, team_id, address, chosen, confirm)
     listed = await _listed(rt, team_id, address)
     _audit(ctx, rt, team_id, address, chosen, listed)
     fields = {"listed_as_pending": listed}
@@ -159,10 +163,10 @@ def _refuse_existing(view: TeamView, address: str) -> None:
 
 
 async def _send(
-    rt: Runtime, team_id: str, address: str, groups: list[AccessGroup]
+    rt: Runtime, team_id: str, address: str, groups: list[AccessGroup], token: str
 ) -> None:
     group_ids = [group.id or "" for group in groups]
-    async with upstream():
+    async with upstream(), keeping_confirmation(rt, token):
         try:
             await rt.client.invite_user(team_id, address, groups=group_ids)
         except NotFound:
@@ -209,6 +213,7 @@ def _invitation(
     fields: dict[str, Any],
 ) -> Invitation:
     notes = [INVITES_HIDDEN_NOTE] if "userInvites" in view.missing else []
+    notes += [LIMITED_TOKEN_NOTE] if view.limited else []
     return Invitation(
         status=status,
         team_id=team_id,

@@ -31,7 +31,9 @@ class Signer:
     def open(self, token: str) -> dict[str, Any] | None:
         """The payload of a token this key signed, or None for anything else."""
         body, _, mac = token.strip().partition(".")
-        if not body or not hmac.compare_digest(mac, self._mac(body)):
+        # Compared as bytes: compare_digest refuses text that is not ASCII.
+        expected = self._mac(body).encode()
+        if not body or not hmac.compare_digest(mac.encode(), expected):
             return None
         try:
             payload = json.loads(
@@ -148,6 +150,14 @@ class Confirmations:
                 "change now"
             )
         self._spent[str(payload.get("nonce"))] = expires
+
+    def release(self, token: str) -> None:
+        """Let a spent token be used again: its write was refused, unapplied.
+
+        The state it is bound to still keeps one change from applying twice.
+        """
+        payload = self.signer.open(token) or {}
+        self._spent.pop(str(payload.get("nonce")), None)
 
     def _forget_expired(self) -> None:
         now = time.time()

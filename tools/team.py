@@ -1,5 +1,6 @@
 """The team as a whole: `describe_team`, and the one read every other tool builds on."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,7 +11,15 @@ from pydantic import BaseModel, Field
 
 from server.jumpdesktop import AccessGroup, Device, NotAllowed, Team, User
 from tools.reach import Reach
-from tools.runtime import READ_ONLY, Runtime, TeamArg, resolve_team, runtime, upstream
+from tools.runtime import (
+    READ_ONLY,
+    NotFoundError,
+    Runtime,
+    TeamArg,
+    resolve_team,
+    runtime,
+    upstream,
+)
 from tools.text import clean, clean_email
 
 ONLINE_WINDOW = timedelta(minutes=5)
@@ -22,6 +31,7 @@ ADMIN_ONLY_SECTIONS = {
     "saml": "SSO settings",
     "security": "security settings",
 }
+CORE_SECTIONS = ("users", "devices", "groups")
 LIST_CAP = 25
 
 
@@ -35,8 +45,24 @@ class TeamView:
     groups: list[AccessGroup]
     missing: list[str] = field(default_factory=list)
 
+    @property
+    def limited(self) -> bool:
+        """Whether this is a member's limited view rather than an admin's."""
+        hidden = set(self.missing)
+        return bool(hidden & set(CORE_SECTIONS)) or hides_admin_sections(hidden)
+
     def reach(self) -> Reach:
         return Reach(self.users, self.devices, self.groups)
+
+
+def hides_admin_sections(missing: Iterable[str]) -> bool:
+    """Whether a team answer leaves out every admin-only section.
+
+    A member's limited view leaves them all out. An admin's answer may still
+    lack one or two (an API that does not send invites, say), so any one of
+    them present shows that the token is an admin's.
+    """
+    return ADMIN_ONLY_SECTIONS.keys() <= set(missing)
 
 
 async def load_team_view(
@@ -110,11 +136,17 @@ class Invite(BaseModel):
 
 
 class TeamCounts(BaseModel):
-    users: int
-    admins: int
-    disabled_users: int = Field(description="Users whose remote access is disabled.")
-    computers: int
-    computers_online: int = Field(description="Computers seen in the last 5 minutes.")
+    users: int | None = Field(description="Null when this token may not see users.")
+    admins: int | None
+    disabled_users: int | None = Field(
+        description="Users whose remote access is disabled."
+    )
+    computers: int | None = Field(
+        description="Null when this token may not see computers."
+    )
+    computers_online: int | None = Field(
+        description="Computers seen in the last 5 minutes."
+    )
 
 
 class TeamDescription(BaseModel):
@@ -146,13 +178,7 @@ async def describe_team(ctx: Context, team: TeamArg = None) -> TeamDescription:
 def _describe(view: TeamView, team_id: str, now: datetime) -> TeamDescription:
     team = view.team
     admins = [user for user in view.users if user.is_admin]
-    counts = TeamCounts(
-        users=len(view.users),
-        admins=len(admins),
-        disabled_users=sum(not user.remote_access_enabled for user in view.users),
-        computers=len(view.devices),
-        computers_online=sum(is_online(device, now) for device in view.devices),
-    )
+    counts = _counts(view, admins, now)
     invites = [
         Invite(email=clean_email(invite.email), id=invite.id)
         for invite in team.user_invites
@@ -170,10 +196,29 @@ def _describe(view: TeamView, team_id: str, now: datetime) -> TeamDescription:
         pending_invite_count=len(invites),
         plan=_plan(team),
         sso=scalars(team.saml),
-        limited_view=bool(not_visible),
+        limited_view=view.limited,
         not_visible=not_visible,
-        summary=_summary(team, counts, not_visible),
+        summary=_summary(team, counts, not_visible, view.limited),
     )
+
+
+def _counts(view: TeamView, admins: list[User], now: datetime) -> TeamCounts:
+    # A section the token may not see is counted as unknown, never as empty.
+    counts = TeamCounts(
+        users=None,
+        admins=None,
+        disabled_users=None,
+        computers=None,
+        computers_online=None,
+    )
+    if "users" not in view.missing:
+        counts.users = len(view.users)
+        counts.admins = len(admins)
+        counts.disabled_users = sum(not u.remote_access_enabled for u in view.users)
+    if "devices" not in view.missing:
+        counts.computers = len(view.devices)
+        counts.computers_online = sum(is_online(d, now) for d in view.devices)
+    return counts
 
 
 def person(user: User) -> Person:
@@ -181,7 +226,7 @@ def person(user: User) -> Person:
         id=user.id or "",
         name=clean(user.name),
         email=clean_email(user.email),
-        remote_access=user.remote_access,
+        remote_access=clean(user.remote_access, 20) or None,
     )
 
 
@@ -245,22 +290,37 @@ def _not_visible(view: TeamView) -> list[str]:
     hidden = [
         ADMIN_ONLY_SECTIONS[key] for key in view.missing if key in ADMIN_ONLY_SECTIONS
     ]
-    hidden += [key for key in view.missing if key in ("users", "devices", "groups")]
+    hidden += [key for key in view.missing if key in CORE_SECTIONS]
     return hidden
 
 
-def _summary(team: Team, counts: TeamCounts, not_visible: list[str]) -> str:
-    text = (
-        f"{clean(team.name) or 'The team'}: {counts.users} users "
-        f"({counts.admins} admins, {counts.disabled_users} with remote access "
-        f"disabled), {counts.computers} computers ({counts.computers_online} "
-        "online now)."
+def _summary(
+    team: Team, counts: TeamCounts, not_visible: list[str], limited: bool
+) -> str:
+    people = (
+        "users not visible"
+        if counts.users is None
+        else f"{counts.users} users ({counts.admins} admins, "
+        f"{counts.disabled_users} with remote access disabled)"
     )
-    if not_visible:
+    computers = (
+        "computers not visible"
+        if counts.computers is None
+        else f"{counts.computers} computers ({counts.computers_online} online now)"
+    )
+    text = f"{clean(team.name) or 'The team'}: {people}, {computers}."
+    if limited:
         text += (
             " This token is not an admin's, so the view is limited: "
             f"{', '.join(not_visible)} are not visible. Use an admin's token "
             "to see them."
+        )
+    elif not_visible:
+        *most, last = not_visible
+        parts = f"{', '.join(most)} and {last}" if most else last
+        text += (
+            f" The API's answer for this team leaves out {parts}, so none are "
+            "listed here; the Jump Desktop dashboard shows them."
         )
     return text
 
@@ -292,9 +352,10 @@ async def list_teams(ctx: Context) -> TeamList:
         async with upstream():
             found = [(ref.id, clean(ref.name)) for ref in await rt.client.list_teams()]
         listed = True
-    except ToolError:
-        # Listing teams is not a confirmed part of the API: fall back to the
-        # teams this server was told about rather than failing.
+    except NotFoundError:
+        # Listing teams is not a confirmed part of the API: where it is
+        # missing, fall back to the teams this server was told about. A
+        # rejected token or a rate limit is an error like anywhere else.
         found, listed = [], False
 
     seen = {team_id for team_id, _ in found}

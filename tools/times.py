@@ -32,7 +32,10 @@ def parse_duration(text: str, field: str) -> timedelta:
         )
 
     number, unit = float(shape.group(1)), UNITS[shape.group(2)]
-    if number == 0 or number > LONGEST / timedelta(**{unit: 1}):
+    # Checked before building the span, which cannot hold a huge number; a
+    # tiny one rounds to zero microseconds, which would filter nothing.
+    too_long = number > LONGEST / timedelta(**{unit: 1})
+    if too_long or not timedelta(**{unit: number}):
         raise ToolError(
             f"{field} {clean(text, 40)!r} is out of range; pass a duration above "
             "zero and at most ten years (522w), like '7d'"

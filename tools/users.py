@@ -133,8 +133,8 @@ def _user_access(user: User, reach: Reach) -> UserAccess:
         id=user.id or "",
         name=name,
         email=clean_email(user.email),
-        role=user.role,
-        remote_access=user.remote_access,
+        role=clean(user.role, 20) or None,
+        remote_access=clean(user.remote_access, 20) or None,
         computer_count=len(computers),
         computers=computers[:COMPUTER_CAP],
         more_computers=len(computers) > COMPUTER_CAP,
@@ -213,7 +213,7 @@ async def list_users(
         more=page.more,
         next_cursor=page.next_cursor,
         users=[_user_row(user, counts[user.id or ""]) for user in page.items],
-        limited_view=bool(view.missing),
+        limited_view=view.limited,
         summary=_page_summary(page, role, remote_access, view),
     )
 
@@ -271,7 +271,7 @@ def _page_summary(
     if remote_access == "disabled" and page.total:
         text += " They cannot connect to any computer until it is enabled."
 
-    if view.missing:
+    if view.limited:
         text += " This token is not an admin's, so the view is limited"
         if view.users and all(user.role is None for user in view.users):
             text += ": roles and remote access are not visible to it"

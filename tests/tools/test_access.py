@@ -314,6 +314,7 @@ async def test_grant_token_issued_already_expired_is_refused(
         pytest.param(lambda token: "not-a-token", id="made-up"),
         pytest.param(lambda token: token[:-2] + "xx", id="tampered-signature"),
         pytest.param(lambda token: "e30" + token[3:], id="tampered-body"),
+        pytest.param(lambda token: token[:-1] + "ü", id="not-ascii"),
     ],
 )
 async def test_grant_forged_token_is_refused(

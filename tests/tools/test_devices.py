@@ -1,5 +1,6 @@
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -397,20 +398,40 @@ async def test_list_devices_refuses_a_cursor_of_other_filters(mcp: Client) -> No
     assert "first page" in same_span
 
 
-async def test_list_devices_refuses_a_cursor_past_a_shrunk_list(
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param("remove", id="one-removed"),
+        pytest.param("add", id="one-added"),
+    ],
+)
+async def test_list_devices_change_before_the_cursor_skips_or_repeats_nothing(
+    sandbox: Any, mcp: Client, change: str
+) -> None:
+    everyone = [row["id"] for row in (await call(mcp, "list_devices"))["computers"]]
+    first = await call(mcp, "list_devices", limit=10)
+    devices = sandbox.state.world.teams[TEAM_ID].devices
+    shown_first = first["computers"][0]["id"]
+    if change == "remove":
+        del devices[shown_first]
+    else:
+        devices["D-NEW"] = replace(devices[shown_first], id="D-NEW", name="0 New PC")
+
+    second = await call(mcp, "list_devices", limit=10, cursor=first["next_cursor"])
+
+    shown = [row["id"] for row in first["computers"] + second["computers"]]
+    assert shown == everyone[:20]
+
+
+async def test_list_devices_refuses_a_cursor_whose_last_computer_is_gone(
     sandbox: Any, mcp: Client
 ) -> None:
-    cursor = None
-    for _ in range(3):
-        page = await call(mcp, "list_devices", limit=10, cursor=cursor)
-        cursor = page["next_cursor"]
-    team = sandbox.state.world.teams[TEAM_ID]
-    for device_id in list(team.devices)[:15]:
-        del team.devices[device_id]
+    first = await call(mcp, "list_devices", limit=10)
+    del sandbox.state.world.teams[TEAM_ID].devices[first["computers"][-1]["id"]]
 
-    text = await call_error(mcp, "list_devices", limit=10, cursor=cursor)
+    text = await call_error(mcp, "list_devices", limit=10, cursor=first["next_cursor"])
 
-    assert "stale" in text and "first page" in text
+    assert "list changed" in text and "first page" in text
 
 
 async def test_list_devices_asks_the_api_once(sandbox: Any, mcp: Client) -> None:

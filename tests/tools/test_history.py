@@ -10,7 +10,14 @@ from mcp import Client
 
 from server.app import build_server
 from server.jumpdesktop import HistoryPage
-from server.sandbox import MEMBER_TOKEN, TEAM_ID, create_app, generated_world
+from server.sandbox import (
+    ADMIN_EMAIL,
+    MEMBER_TOKEN,
+    SECOND_TEAM_ID,
+    TEAM_ID,
+    create_app,
+    generated_world,
+)
 from server.sandbox.history import connection_events
 from server.sandbox.seed_history import peer
 from server.sandbox.world import DAY, HOUR, Team
@@ -350,6 +357,12 @@ async def test_get_connection_history_refuses_a_cursor_of_another_query(
             id="until-before-iso",
         ),
         pytest.param({"since": "2999-01-01"}, "future", id="future"),
+        pytest.param(
+            {"since": "0001-01-01T00:00:00+14:00"}, "since", id="before-year-one"
+        ),
+        pytest.param(
+            {"until": "9999-12-31T23:59:59-14:00"}, "until", id="after-year-9999"
+        ),
         pytest.param({"user_email": "li.wei"}, "email", id="not-an-email"),
         pytest.param({"device": "   "}, "blank", id="blank-device"),
     ],
@@ -361,6 +374,32 @@ async def test_get_connection_history_refuses_bad_input(
 
     assert expected_text in text
     assert history_calls(sandbox) == 0
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param({}, id="every-computer"),
+        pytest.param({"device": "Reception PC"}, id="one-computer"),
+    ],
+)
+async def test_get_connection_history_finding_the_default_team_stays_in_budget(
+    sandbox: Any, mode: str, arguments: dict[str, Any]
+) -> None:
+    # With one team left to the token, the server looks it up as its default.
+    world = sandbox.state.world
+    admin = next(u for u in team_of(sandbox).users.values() if u.email == ADMIN_EMAIL)
+    del world.teams[SECOND_TEAM_ID].users[admin.id]
+    server = build_server(
+        make_settings(team_id=None), transport=httpx.ASGITransport(app=sandbox)
+    )
+
+    async with Client(server, mode=mode) as client:
+        page = await call(client, TOOL, since="8d", limit=100, **arguments)
+
+    assert len(sandbox.state.requests) <= 3
+    assert any(path.endswith("/user/teams") for _, path in sandbox.state.requests)
+    assert page["returned"] > 0
 
 
 async def test_get_connection_history_date_alone_until_includes_that_day(

@@ -21,6 +21,7 @@ def test_cursor_round_trips_its_position() -> None:
         pytest.param(lambda c: c[:-2] + ("AA" if c[-2:] != "AA" else "BB"), id="mac"),
         pytest.param(lambda c: "x" + c, id="body"),
         pytest.param(lambda c: "garbage", id="garbage"),
+        pytest.param(lambda c: c + "é", id="not-ascii-mac"),
     ],
 )
 def test_cursor_forged_is_refused(tamper: object) -> None:

@@ -50,6 +50,7 @@ def test_parse_duration_refuses_other_shapes_naming_the_field(text: str) -> None
     [
         pytest.param("0m", id="zero"),
         pytest.param("0.0d", id="zero-fraction"),
+        pytest.param("0.00000000001m", id="rounds-to-zero"),
         pytest.param("523w", id="past-ten-years"),
         pytest.param("99999999999999999999d", id="huge"),
     ],

@@ -117,3 +117,30 @@ async def test_describe_team_still_answers_with_sections_missing() -> None:
 
     assert team["limited_view"] is True
     assert {"users", "devices"} <= set(team["not_visible"])
+
+
+def idless_device_api(request: httpx.Request) -> httpx.Response:
+    """An API that lists one computer without an id, and another one."""
+    devices = [{"name": "Lab Mac"}, {"id": "D-2", "name": "Lab PC"}]
+    if request.url.path.endswith("/urls"):
+        return httpx.Response(200, json={"connect": "https://jump.example/c/D-2"})
+    return httpx.Response(200, json={"id": "T-1", "devices": devices, "users": []})
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        pytest.param("get_connect_url", {"device": "Lab Mac"}, id="connect-url"),
+        pytest.param("get_device", {"device": "Lab Mac"}, id="get-device"),
+    ],
+)
+async def test_a_computer_listed_without_an_id_is_not_picked(
+    tool: str, arguments: dict[str, Any]
+) -> None:
+    transport = httpx.MockTransport(idless_device_api)
+    async with Client(build_server(make_settings(), transport=transport)) as client:
+        text = await call_error(client, tool, **arguments)
+        found = await call(client, "find_device", name="Lab")
+
+    assert "no computer" in text and "Lab Mac" in text
+    assert [match["id"] for match in found["matches"]] == ["D-2"]
