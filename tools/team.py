@@ -137,7 +137,7 @@ class Invite(BaseModel):
 
 class TeamCounts(BaseModel):
     users: int | None = Field(description="Null when this token may not see users.")
-    admins: int | None
+    admins: int | None = Field(description="Null when roles are not visible.")
     disabled_users: int | None = Field(
         description="Users whose remote access is disabled."
     )
@@ -213,8 +213,14 @@ def _counts(view: TeamView, admins: list[User], now: datetime) -> TeamCounts:
     )
     if "users" not in view.missing:
         counts.users = len(view.users)
-        counts.admins = len(admins)
-        counts.disabled_users = sum(not u.remote_access_enabled for u in view.users)
+        # A limited view may list people without their role or remote access:
+        # then those counts are unknown, not zero.
+        if any(user.role for user in view.users):
+            counts.admins = len(admins)
+        if any(user.remote_access for user in view.users):
+            counts.disabled_users = sum(
+                not user.remote_access_enabled for user in view.users
+            )
     if "devices" not in view.missing:
         counts.computers = len(view.devices)
         counts.computers_online = sum(is_online(d, now) for d in view.devices)
@@ -297,11 +303,17 @@ def _not_visible(view: TeamView) -> list[str]:
 def _summary(
     team: Team, counts: TeamCounts, not_visible: list[str], limited: bool
 ) -> str:
+    details = [
+        f"{counts.admins} admins" if counts.admins is not None else "",
+        f"{counts.disabled_users} with remote access disabled"
+        if counts.disabled_users is not None
+        else "",
+    ]
+    shown = ", ".join(part for part in details if part)
     people = (
         "users not visible"
         if counts.users is None
-        else f"{counts.users} users ({counts.admins} admins, "
-        f"{counts.disabled_users} with remote access disabled)"
+        else f"{counts.users} users" + (f" ({shown})" if shown else "")
     )
     computers = (
         "computers not visible"

@@ -122,3 +122,16 @@ async def test_list_teams_falls_back_to_configured_teams_on_404() -> None:
 
     assert listed["listed_by_api"] is False
     assert [team["id"] for team in listed["teams"]] == [TEAM_ID]
+
+
+async def test_describe_team_for_a_member_does_not_count_unseen_roles(
+    sandbox: object,
+) -> None:
+    settings = make_settings(api_token=MEMBER_TOKEN)
+    server = build_server(settings, transport=httpx.ASGITransport(app=sandbox))
+    async with Client(server) as client:
+        team = await call(client, "describe_team")
+
+    assert team["counts"]["users"] > 0
+    assert team["counts"]["admins"] is None
+    assert "0 admins" not in team["summary"]
