@@ -119,5 +119,21 @@ async def call_error(client: Client, tool: str, **arguments: Any) -> str:
     return error_text(result)
 
 
+async def every_page(
+    client: Client, tool: str, items: str, **arguments: Any
+) -> list[dict[str, Any]]:
+    """Follow `next_cursor` to the last page; the `items` of every page."""
+    found, cursor = [], None
+    for _ in range(100):  # bounded: a cursor that never ends fails the test
+        page = await call(client, tool, **arguments, cursor=cursor)
+        found += page[items]
+        assert page["returned"] == len(page[items])
+        assert page["more"] is (page["next_cursor"] is not None)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return found
+    raise AssertionError(f"{tool} did not end within 100 pages")
+
+
 def error_text(result: CallToolResult) -> str:
     return " ".join(getattr(block, "text", "") for block in result.content)

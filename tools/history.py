@@ -18,7 +18,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from server.jumpdesktop import Device, DeviceEvent, HistoryPage, NotAllowed
-from tools.devices import pick_device
+from tools.devices import device_query, pick_device
 from tools.paging import DEFAULT_LIMIT, CursorArg, LimitArg
 from tools.runtime import READ_ONLY, Runtime, TeamArg, resolve_team, runtime, upstream
 from tools.signing import (
@@ -494,7 +494,7 @@ async def get_connection_history(
     devices, chosen = None, None
     if device is not None:
         devices = await _list_devices(rt, team_id)
-        chosen = pick_device(devices, _device_query(device))
+        chosen = pick_device(devices, device_query(device))
     wanted = EventFilter(chosen.id if chosen else None, email)
     query = [TOOL, team_id, wanted.device_id, wanted.email, *window.key()]
     position = position_of(read_cursor(rt.signer, query, cursor), anchor)
@@ -527,13 +527,6 @@ def _email(user_email: str | None) -> str | None:
             "like name@example.com, or omit it for everyone"
         )
     return wanted.casefold()
-
-
-def _device_query(device: str) -> str:
-    query = device.strip()
-    if not query:
-        raise ToolError("device is blank; pass a computer's id or name, or omit it")
-    return query
 
 
 async def _list_devices(rt: Runtime, team_id: str) -> list[Device]:

@@ -11,12 +11,11 @@ from mcp import Client
 from server.app import build_server
 from server.sandbox import MEMBER_TOKEN, TEAM_ID, create_app, generated_world
 from server.sandbox.world import OsInfo
-from tests.conftest import call, call_error, make_settings
+from tests.conftest import call, call_error, every_page, make_settings
 from tools.devices import platform_family
 
 pytestmark = pytest.mark.anyio
 
-PAGE_LIMIT = 100
 SEEDED_COMPUTERS = 40
 NEVER_SEEN = ["build-agent-02", "Hot Desk 1", "Hot Desk 2", "Test VM"]
 
@@ -189,20 +188,6 @@ async def test_find_device_answer_stays_small_on_a_huge_team() -> None:
     assert len(text) < 60_000
 
 
-async def every_page(client: Client, **arguments: Any) -> list[dict[str, Any]]:
-    """Follow `next_cursor` until the last page; the computers of all pages."""
-    computers, cursor = [], None
-    for _ in range(PAGE_LIMIT):
-        page = await call(client, "list_devices", **arguments, cursor=cursor)
-        computers += page["computers"]
-        assert page["returned"] == len(page["computers"])
-        assert page["more"] is (page["next_cursor"] is not None)
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return computers
-    raise AssertionError(f"list_devices did not end within {PAGE_LIMIT} pages")
-
-
 def seen_ago(computer: dict[str, Any]) -> timedelta | None:
     if computer["last_seen"] is None:
         return None
@@ -364,13 +349,15 @@ async def test_list_devices_refuses_an_unknown_platform(mcp: Client) -> None:
 async def test_list_devices_pages_through_every_computer_once(mcp: Client) -> None:
     everything = (await call(mcp, "list_devices", limit=100))["computers"]
 
-    paged = await every_page(mcp, limit=7)
+    paged = await every_page(mcp, "list_devices", "computers", limit=7)
 
     assert [c["id"] for c in paged] == [c["id"] for c in everything]
 
 
 async def test_list_devices_pages_a_filtered_list(mcp: Client) -> None:
-    paged = await every_page(mcp, platform="windows", not_seen_for="1d", limit=2)
+    paged = await every_page(
+        mcp, "list_devices", "computers", platform="windows", not_seen_for="1d", limit=2
+    )
 
     assert len(paged) == 7
     assert {computer["platform"] for computer in paged} == {"Windows"}

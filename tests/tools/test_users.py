@@ -14,11 +14,9 @@ from server.sandbox import (
     create_app,
     generated_world,
 )
-from tests.conftest import call, call_error, make_settings
+from tests.conftest import call, call_error, every_page, make_settings
 
 pytestmark = pytest.mark.anyio
-
-PAGE_LIMIT = 100
 
 
 @pytest.fixture
@@ -96,20 +94,6 @@ async def test_lookup_user_refuses_what_is_not_an_address(
     text = await call_error(mcp, "lookup_user_by_email", email=email)
 
     assert "not an email address" in text
-
-
-async def every_page(client: Client, **arguments: Any) -> list[dict[str, Any]]:
-    """Follow `next_cursor` until the last page; the users of all pages."""
-    users, cursor = [], None
-    for _ in range(PAGE_LIMIT):
-        page = await call(client, "list_users", **arguments, cursor=cursor)
-        users += page["users"]
-        assert page["returned"] == len(page["users"])
-        assert page["more"] is (page["next_cursor"] is not None)
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return users
-    raise AssertionError(f"list_users did not end within {PAGE_LIMIT} pages")
 
 
 async def test_list_users_sorts_every_member_by_name(mcp: Client) -> None:
@@ -190,13 +174,13 @@ async def test_list_users_refuses_an_unknown_role(mcp: Client) -> None:
 async def test_list_users_pages_through_everyone_once(mcp: Client) -> None:
     everyone = (await call(mcp, "list_users", limit=100))["users"]
 
-    paged = await every_page(mcp, limit=5)
+    paged = await every_page(mcp, "list_users", "users", limit=5)
 
     assert paged == everyone
 
 
 async def test_list_users_pages_a_filtered_list(mcp: Client) -> None:
-    paged = await every_page(mcp, role="user", limit=4)
+    paged = await every_page(mcp, "list_users", "users", role="user", limit=4)
 
     assert len(paged) == 20
     assert {user["role"] for user in paged} == {"user"}
